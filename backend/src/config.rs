@@ -1,0 +1,88 @@
+//! Command-line flags and their environment variables.
+
+use clap::Parser;
+use std::net::SocketAddr;
+use std::time::Duration;
+
+/// Confab: a self-hosted real-time chat room. Serves the web client and the
+/// WebSocket (at `/` and `/ws`) on one port.
+#[derive(Debug, Clone, Parser)]
+#[command(name = "confab", version, about, long_about = None)]
+pub struct Config {
+    /// Address to listen on. Port 0 picks a free port (printed at start-up).
+    #[arg(long, env = "CONFAB_ADDR", default_value = "127.0.0.1:8080")]
+    pub addr: SocketAddr,
+
+    /// Extra browser origins allowed to open the WebSocket, besides the server's own
+    /// (for example `http://127.0.0.1:8081` for `trunk serve`). Repeat the flag, or
+    /// separate with commas. Upgrades without an Origin header (websocat, scripts) are
+    /// always allowed.
+    #[arg(
+        long = "allowed-origin",
+        env = "CONFAB_ALLOWED_ORIGINS",
+        value_delimiter = ','
+    )]
+    pub allowed_origins: Vec<String>,
+
+    /// Most simultaneous WebSocket connections. Past it, a newcomer gets an
+    /// "Server is full" error and close code 1013.
+    #[arg(long, env = "CONFAB_MAX_CONNECTIONS", default_value_t = 10_000)]
+    pub max_connections: usize,
+
+    /// Largest WebSocket message or frame a client may send, in bytes; larger ones
+    /// close the connection with code 1009. Message content itself is capped at 10240 bytes.
+    #[arg(long, env = "CONFAB_MAX_FRAME_BYTES", default_value_t = 64 * 1024)]
+    pub max_frame_bytes: usize,
+
+    /// Frames queued for one client before it counts as too slow and is disconnected
+    /// (close code 1008), so that it cannot hold up anyone else.
+    #[arg(long, env = "CONFAB_SEND_QUEUE", default_value_t = 1024)]
+    pub send_queue: usize,
+
+    /// Frames per second one connection may send, on average.
+    #[arg(long, env = "CONFAB_RATE_PER_SEC", default_value_t = 10)]
+    pub rate_per_sec: u32,
+
+    /// Frames one connection may send in a burst above the average rate.
+    #[arg(long, env = "CONFAB_RATE_BURST", default_value_t = 20)]
+    pub rate_burst: u32,
+
+    /// Rate-limit errors a connection may earn per minute before it is closed with 1008.
+    #[arg(long, env = "CONFAB_RATE_STRIKES", default_value_t = 10)]
+    pub rate_strikes: u32,
+
+    /// Seconds of silence from a client before the server pings it.
+    #[arg(long = "ping-interval", env = "CONFAB_PING_INTERVAL", default_value_t = 30, value_parser = clap::value_parser!(u64).range(1..))]
+    pub ping_interval_secs: u64,
+
+    /// Seconds to wait for any reply to a ping before dropping the client.
+    #[arg(long = "pong-timeout", env = "CONFAB_PONG_TIMEOUT", default_value_t = 10, value_parser = clap::value_parser!(u64).range(1..))]
+    pub pong_timeout_secs: u64,
+
+    /// Seconds a write to one client may take before that client is dropped.
+    #[arg(long = "write-timeout", env = "CONFAB_WRITE_TIMEOUT", default_value_t = 10, value_parser = clap::value_parser!(u64).range(1..))]
+    pub write_timeout_secs: u64,
+
+    /// Seconds to let clients receive their close frame on shutdown.
+    #[arg(
+        long = "shutdown-grace",
+        env = "CONFAB_SHUTDOWN_GRACE",
+        default_value_t = 5
+    )]
+    pub shutdown_grace_secs: u64,
+}
+
+impl Config {
+    pub fn ping_interval(&self) -> Duration {
+        Duration::from_secs(self.ping_interval_secs)
+    }
+    pub fn pong_timeout(&self) -> Duration {
+        Duration::from_secs(self.pong_timeout_secs)
+    }
+    pub fn write_timeout(&self) -> Duration {
+        Duration::from_secs(self.write_timeout_secs)
+    }
+    pub fn shutdown_grace(&self) -> Duration {
+        Duration::from_secs(self.shutdown_grace_secs)
+    }
+}

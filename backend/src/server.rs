@@ -1,0 +1,117 @@
+//! The HTTP server: routes, shared state, and graceful shutdown.
+
+use crate::chat::SharedHub;
+use crate::{Config, assets, ws};
+use axum::Router;
+use axum::extract::ws::WebSocketUpgrade;
+use axum::extract::{FromRequestParts, Request, State};
+use axum::http::header;
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use std::future::Future;
+use std::sync::Arc;
+use tokio::net::TcpListener;
+use tokio::sync::Semaphore;
+use tokio_util::sync::CancellationToken;
+use tokio_util::task::TaskTracker;
+use tower_http::compression::CompressionLayer;
+
+/// What every connection shares.
+pub struct AppState {
+    pub config: Config,
+    pub hub: SharedHub,
+    /// One permit per allowed connection (`--max-connections`).
+    pub connections: Arc<Semaphore>,
+    /// Cancelled when the server begins shutting down.
+    pub shutdown: CancellationToken,
+    /// Every connection task, so shutdown can wait for their close frames.
+    pub tasks: TaskTracker,
+}
+
+impl AppState {
+    pub fn new(config: Config) -> Arc<Self> {
+        Arc::new(Self {
+            connections: Arc::new(Semaphore::new(config.max_connections)),
+            hub: SharedHub::default(),
+            shutdown: CancellationToken::new(),
+            tasks: TaskTracker::new(),
+            config,
+        })
+    }
+}
+
+/// `/` serves the web client, or the WebSocket when the request is an upgrade (the
+/// tutorial's client connects to `ws://host:port` with no path); `/ws` is the
+/// WebSocket only; every other path is a client asset.
+pub fn router(app: Arc<AppState>) -> Router {
+    Router::new()
+        .route("/", get(root))
+        .route("/ws", get(ws::upgrade))
+        .fallback(assets::serve)
+        .layer(CompressionLayer::new())
+        .with_state(app)
+}
+
+async fn root(State(app): State<Arc<AppState>>, request: Request) -> Response {
+    if !request.headers().contains_key(header::UPGRADE) {
+        return assets::serve(request.uri().clone()).await;
+    }
+    let (mut parts, _) = request.into_parts();
+    match WebSocketUpgrade::from_request_parts(&mut parts, &app).await {
+        Ok(upgrade) => ws::upgrade(State(app), parts.headers, upgrade).await,
+        Err(rejection) => rejection.into_response(),
+    }
+}
+
+/// Binds `config.addr`, prints the address actually bound, and serves until
+/// `shutdown` resolves. Then every client gets close 1001 before the process exits.
+pub async fn run(
+    config: Config,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> anyhow::Result<()> {
+    let listener = TcpListener::bind(config.addr).await?;
+    let addr = listener.local_addr()?;
+    let grace = config.shutdown_grace();
+    let app = AppState::new(config);
+    // Tests and scripts read this line to find the port when started with port 0.
+    println!("confab listening on http://{addr}");
+    tracing::info!(%addr, "listening");
+
+    let token = app.shutdown.clone();
+    let signal = async move {
+        shutdown.await;
+        tracing::info!("shutting down");
+        token.cancel();
+    };
+    axum::serve(listener, router(app.clone()))
+        .with_graceful_shutdown(signal)
+        .await?;
+
+    app.tasks.close();
+    if tokio::time::timeout(grace, app.tasks.wait()).await.is_err() {
+        tracing::warn!("some connections did not close in time");
+    }
+    Ok(())
+}
+
+/// Resolves on SIGINT (Ctrl-C) or SIGTERM.
+pub async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = terminate => {},
+    }
+}

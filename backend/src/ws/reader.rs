@@ -1,0 +1,113 @@
+//! The reading half of a connection: rate limits, heartbeat, and frames into the hub.
+
+use super::writer::Control;
+use crate::server::AppState;
+use axum::extract::ws::{Message, WebSocket};
+use futures_util::StreamExt;
+use futures_util::stream::SplitStream;
+use governor::{DefaultDirectRateLimiter, Quota, RateLimiter};
+use std::num::NonZeroU32;
+use std::sync::Arc;
+use tokio::sync::mpsc;
+use tokio::time::{Instant, sleep};
+
+/// Why the reader stopped.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum End {
+    ClientClosed,
+    Io,
+    HeartbeatTimeout,
+    RateAbuse,
+    TooBig,
+    InvalidUtf8,
+    Protocol,
+    TooSlow,
+    Shutdown,
+    WriteFailed,
+}
+
+const RATE_LIMITED: &str = "Rate limit exceeded: slow down";
+const BINARY_REFUSED: &str = "Binary frames are not supported; send JSON text";
+
+/// Reads until the connection should end, and says why.
+///
+/// Heartbeat: after `ping_interval` of silence the server pings; if nothing at all
+/// arrives within `pong_timeout` after that, the client is gone.
+pub async fn run(
+    app: &Arc<AppState>,
+    id: u64,
+    mut stream: SplitStream<WebSocket>,
+    control: &mpsc::Sender<Control>,
+) -> End {
+    let config = &app.config;
+    let limiter = frame_limiter(config.rate_per_sec, config.rate_burst);
+    let strikes = strike_limiter(config.rate_strikes);
+    let idle = sleep(config.ping_interval());
+    tokio::pin!(idle);
+    let mut awaiting_pong = false;
+
+    loop {
+        let message = tokio::select! {
+            message = stream.next() => message,
+            () = &mut idle => {
+                if awaiting_pong {
+                    return End::HeartbeatTimeout;
+                }
+                awaiting_pong = true;
+                let _ = control.try_send(Control::Ping);
+                idle.as_mut().reset(Instant::now() + config.pong_timeout());
+                continue;
+            }
+        };
+        let message = match message {
+            None => return End::Io,
+            Some(Err(error)) => return classify(error),
+            Some(Ok(message)) => message,
+        };
+        awaiting_pong = false;
+        idle.as_mut().reset(Instant::now() + config.ping_interval());
+
+        if matches!(message, Message::Close(_)) {
+            return End::ClientClosed;
+        }
+        if matches!(message, Message::Pong(_)) {
+            continue;
+        }
+        // Text, binary and pings all cost the server work, so all count toward the rate.
+        if limiter.check().is_err() {
+            if strikes.check().is_err() {
+                return End::RateAbuse;
+            }
+            app.hub.with(|hub| hub.send_error(id, RATE_LIMITED));
+            continue;
+        }
+        match message {
+            Message::Text(text) => app.hub.with(|hub| hub.handle_text(id, text.as_str())),
+            Message::Binary(_) => app.hub.with(|hub| hub.send_error(id, BINARY_REFUSED)),
+            // tungstenite answers pings by itself.
+            _ => {}
+        }
+    }
+}
+
+fn frame_limiter(per_sec: u32, burst: u32) -> DefaultDirectRateLimiter {
+    let per_sec = NonZeroU32::new(per_sec).unwrap_or(NonZeroU32::MIN);
+    let burst = NonZeroU32::new(burst).unwrap_or(per_sec);
+    RateLimiter::direct(Quota::per_second(per_sec).allow_burst(burst))
+}
+
+fn strike_limiter(per_minute: u32) -> DefaultDirectRateLimiter {
+    let per_minute = NonZeroU32::new(per_minute).unwrap_or(NonZeroU32::MIN);
+    RateLimiter::direct(Quota::per_minute(per_minute))
+}
+
+/// Maps a read error to the close it deserves.
+fn classify(error: axum::Error) -> End {
+    use tungstenite::Error;
+    match error.into_inner().downcast::<Error>().map(|e| *e) {
+        Ok(Error::Capacity(_)) => End::TooBig,
+        Ok(Error::Utf8(_)) => End::InvalidUtf8,
+        Ok(Error::Protocol(_)) => End::Protocol,
+        _ => End::Io,
+    }
+}

@@ -1,0 +1,166 @@
+//! Starts the real `confab` binary on a free port and talks to it over WebSockets.
+#![allow(dead_code)] // each test file uses its own subset
+
+use futures_util::{SinkExt, StreamExt};
+use serde_json::Value;
+use std::io::{BufRead, BufReader};
+use std::process::{Child, Command, Stdio};
+use std::time::Duration;
+use tokio::net::TcpStream;
+use tokio_tungstenite::tungstenite::client::IntoClientRequest;
+use tokio_tungstenite::tungstenite::protocol::CloseFrame;
+use tokio_tungstenite::tungstenite::{self, Message};
+use tokio_tungstenite::{MaybeTlsStream, WebSocketStream};
+
+/// A generous bound on waiting for any one frame. It only keeps a broken test from
+/// hanging; nothing here measures speed.
+pub const PATIENCE: Duration = Duration::from_secs(10);
+
+pub struct Server {
+    child: Child,
+    pub addr: String,
+}
+
+impl Server {
+    pub fn start(args: &[&str]) -> Server {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_confab"))
+            .args(["--addr", "127.0.0.1:0"])
+            .args(args)
+            .env("RUST_LOG", "confab=warn")
+            .stdout(Stdio::piped())
+            .spawn()
+            .expect("confab starts");
+        let mut line = String::new();
+        BufReader::new(child.stdout.take().unwrap())
+            .read_line(&mut line)
+            .unwrap();
+        let addr = line
+            .trim()
+            .strip_prefix("confab listening on http://")
+            .unwrap_or_else(|| panic!("unexpected first line {line:?}"))
+            .to_owned();
+        Server { child, addr }
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("ws://{}{path}", self.addr)
+    }
+
+    pub async fn connect(&self) -> Client {
+        Client::connect(&self.url("/"), None)
+            .await
+            .expect("handshake succeeds")
+    }
+
+    /// Connects and reads past `welcome` and `users`.
+    pub async fn join(&self) -> Client {
+        let mut client = self.connect().await;
+        let welcome = client.expect("welcome").await;
+        client.id = welcome["content"]["user_id"].as_u64().unwrap();
+        client.expect("users").await;
+        client
+    }
+
+    pub fn terminate(&mut self) -> std::process::ExitStatus {
+        // SAFETY-free: ask politely with SIGTERM through the kill command.
+        Command::new("kill")
+            .args(["-TERM", &self.child.id().to_string()])
+            .status()
+            .unwrap();
+        self.child.wait().unwrap()
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+pub struct Client {
+    pub ws: WebSocketStream<MaybeTlsStream<TcpStream>>,
+    pub id: u64,
+}
+
+impl Client {
+    pub async fn connect(url: &str, origin: Option<&str>) -> Result<Client, tungstenite::Error> {
+        let mut request = url.into_client_request()?;
+        if let Some(origin) = origin {
+            request
+                .headers_mut()
+                .insert("origin", origin.parse().unwrap());
+        }
+        let (ws, _) = tokio_tungstenite::connect_async(request).await?;
+        Ok(Client { ws, id: 0 })
+    }
+
+    pub async fn send(&mut self, text: &str) {
+        self.ws.send(Message::text(text)).await.expect("send");
+    }
+
+    /// The next frame from the server, decoded; pings and pongs are skipped.
+    pub async fn recv(&mut self) -> Value {
+        loop {
+            match self.next_message().await {
+                Message::Text(text) => {
+                    return serde_json::from_str(text.as_str()).expect("server sends JSON");
+                }
+                Message::Ping(_) | Message::Pong(_) => continue,
+                other => panic!("expected a text frame, got {other:?}"),
+            }
+        }
+    }
+
+    /// Reads until a frame of type `kind`, and returns it; other frames are skipped.
+    pub async fn expect(&mut self, kind: &str) -> Value {
+        loop {
+            let frame = self.recv().await;
+            if frame["type"] == kind {
+                return frame;
+            }
+        }
+    }
+
+    /// Reads until an `error` frame and returns its text.
+    pub async fn expect_error(&mut self) -> String {
+        self.expect("error").await["content"]["message"]
+            .as_str()
+            .unwrap()
+            .to_owned()
+    }
+
+    /// Reads until the server closes, and returns its close frame.
+    pub async fn expect_close(&mut self) -> Option<CloseFrame> {
+        loop {
+            match tokio::time::timeout(PATIENCE, self.ws.next())
+                .await
+                .expect("server closes in time")
+            {
+                Some(Ok(Message::Close(frame))) => return frame,
+                Some(Ok(_)) => continue,
+                Some(Err(_)) | None => return None,
+            }
+        }
+    }
+
+    pub async fn next_message(&mut self) -> Message {
+        tokio::time::timeout(PATIENCE, self.ws.next())
+            .await
+            .expect("a frame arrives in time")
+            .expect("connection open")
+            .expect("valid frame")
+    }
+
+    /// Asks for stats and returns the online count, skipping anything queued before.
+    pub async fn users_online(&mut self) -> u64 {
+        self.send(r#"{"type":"get_stats"}"#).await;
+        self.expect("stats").await["content"]["users_online"]
+            .as_u64()
+            .unwrap()
+    }
+}
+
+pub fn close_code(frame: Option<CloseFrame>) -> u16 {
+    u16::from(frame.expect("a close frame with a code").code)
+}

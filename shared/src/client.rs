@@ -1,0 +1,299 @@
+//! Frames a client sends to the server.
+//!
+//! [`decode`] is the only way the server reads a client frame. It never panics and
+//! never gives up on a connection: every bad frame maps to a [`DecodeError`] whose
+//! text is sent back in an `error` frame, and the connection carries on.
+
+use crate::UserId;
+use crate::limits::{self, MAX_TXN_ID_BYTES};
+use serde::{Deserialize, Deserializer, Serialize};
+use serde_json::Value;
+use thiserror::Error;
+
+/// A client→server frame. The `type` field selects the variant.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum ClientMessage {
+    /// `{"type":"message","content":"Hello"}`: a public message.
+    ///
+    /// `txn_id` (Confab extension) is chosen by the client and echoed back on the
+    /// sender's copy, so a client can match the echo to the message it sent.
+    Message {
+        content: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        txn_id: Option<String>,
+    },
+    /// `{"type":"set_name","name":"Ann"}`
+    SetName { name: String },
+    /// `{"type":"private_message","to_id":2,"content":"hi"}`; `to_id` may also be `"2"`.
+    PrivateMessage {
+        #[serde(deserialize_with = "user_id_lenient")]
+        to_id: UserId,
+        content: String,
+    },
+    /// `{"type":"get_users"}`
+    GetUsers {},
+    /// `{"type":"get_stats"}`
+    GetStats {},
+}
+
+impl ClientMessage {
+    /// The frame's JSON text.
+    pub fn encode(&self) -> String {
+        serde_json::to_string(self).expect("client messages always serialize")
+    }
+}
+
+/// Why a client frame was refused. `Display` is the text for the `error` reply.
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+pub enum DecodeError {
+    /// Not JSON, not an object, or `type` missing or not a string.
+    #[error("Invalid message format")]
+    InvalidFormat,
+    #[error("Unknown message type: {0}")]
+    UnknownType(String),
+    #[error(transparent)]
+    Name(#[from] limits::NameError),
+    #[error(transparent)]
+    Content(#[from] limits::ContentError),
+    /// `to_id` missing, malformed, or (reported later by the server) not online.
+    #[error("User not found or offline")]
+    UnknownRecipient,
+    #[error("Invalid {kind}: {reason}")]
+    InvalidField { kind: &'static str, reason: String },
+}
+
+const KNOWN_TYPES: [&str; 5] = [
+    "message",
+    "set_name",
+    "private_message",
+    "get_users",
+    "get_stats",
+];
+
+/// Parses and validates one text frame from a client.
+///
+/// Names come back trimmed; content comes back exactly as sent.
+pub fn decode(text: &str) -> Result<ClientMessage, DecodeError> {
+    let Ok(Value::Object(object)) = serde_json::from_str::<Value>(text) else {
+        return Err(DecodeError::InvalidFormat);
+    };
+    let kind = match object.get("type") {
+        Some(Value::String(kind)) => kind.clone(),
+        _ => return Err(DecodeError::InvalidFormat),
+    };
+    let Some(&kind) = KNOWN_TYPES.iter().find(|known| **known == kind) else {
+        return Err(DecodeError::UnknownType(truncate(&kind, 64)));
+    };
+    let message = serde_json::from_value::<ClientMessage>(Value::Object(object))
+        .map_err(|e| field_error(kind, &e))?;
+    validate(message)
+}
+
+fn field_error(kind: &'static str, error: &serde_json::Error) -> DecodeError {
+    match kind {
+        // The tutorial answers a missing or non-string name with its length error.
+        "set_name" => limits::NameError::Length.into(),
+        "private_message" if error.to_string().contains("to_id") => DecodeError::UnknownRecipient,
+        _ => DecodeError::InvalidField {
+            kind,
+            reason: truncate(&error.to_string(), 120),
+        },
+    }
+}
+
+fn validate(message: ClientMessage) -> Result<ClientMessage, DecodeError> {
+    Ok(match message {
+        ClientMessage::SetName { name } => ClientMessage::SetName {
+            name: limits::validate_name(&name)?.to_owned(),
+        },
+        ClientMessage::Message { content, txn_id } => {
+            limits::validate_content(&content)?;
+            if txn_id
+                .as_ref()
+                .is_some_and(|t| t.is_empty() || t.len() > MAX_TXN_ID_BYTES)
+            {
+                return Err(DecodeError::InvalidField {
+                    kind: "message",
+                    reason: "txn_id must be 1-64 bytes".into(),
+                });
+            }
+            ClientMessage::Message { content, txn_id }
+        }
+        ClientMessage::PrivateMessage { to_id, content } => {
+            limits::validate_content(&content)?;
+            ClientMessage::PrivateMessage { to_id, content }
+        }
+        other => other,
+    })
+}
+
+fn truncate(text: &str, max_chars: usize) -> String {
+    text.chars().take(max_chars).collect()
+}
+
+/// Accepts `2`, `2.0` or `"2"`, as the tutorial's `tonumber(msg.to_id)` does.
+fn user_id_lenient<'de, D: Deserializer<'de>>(deserializer: D) -> Result<UserId, D::Error> {
+    use serde::de::Error;
+    let parsed = match Value::deserialize(deserializer)? {
+        Value::Number(n) => n.as_u64().or_else(|| {
+            n.as_f64()
+                .filter(|f| f.fract() == 0.0 && *f >= 0.0)
+                .map(|f| f as u64)
+        }),
+        Value::String(s) => s.trim().parse::<UserId>().ok(),
+        _ => None,
+    };
+    parsed.ok_or_else(|| D::Error::custom("to_id must be a user id"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The exact texts the tutorial's HTML client and its websocat session send.
+    #[test]
+    fn decodes_what_the_tutorial_sends() {
+        assert_eq!(
+            decode(r#"{"type":"message","content":"Hello from terminal!"}"#),
+            Ok(ClientMessage::Message {
+                content: "Hello from terminal!".into(),
+                txn_id: None
+            })
+        );
+        assert_eq!(
+            decode(r#"{"type":"set_name","name":"Terminal User"}"#),
+            Ok(ClientMessage::SetName {
+                name: "Terminal User".into()
+            })
+        );
+        assert_eq!(
+            decode(r#"{"type":"private_message","to_id":2,"content":"psst"}"#),
+            Ok(ClientMessage::PrivateMessage {
+                to_id: 2,
+                content: "psst".into()
+            })
+        );
+        assert_eq!(
+            decode(r#"{"type":"get_users"}"#),
+            Ok(ClientMessage::GetUsers {})
+        );
+        assert_eq!(
+            decode(r#"{"type":"get_stats"}"#),
+            Ok(ClientMessage::GetStats {})
+        );
+    }
+
+    #[test]
+    fn to_id_may_be_a_numeric_string() {
+        assert_eq!(
+            decode(r#"{"type":"private_message","to_id":"7","content":"x"}"#),
+            Ok(ClientMessage::PrivateMessage {
+                to_id: 7,
+                content: "x".into()
+            })
+        );
+        for bad in [r#""abc""#, "-1", "1.5", "null", "[1]"] {
+            let frame = format!(r#"{{"type":"private_message","to_id":{bad},"content":"x"}}"#);
+            assert_eq!(
+                decode(&frame),
+                Err(DecodeError::UnknownRecipient),
+                "{frame}"
+            );
+        }
+    }
+
+    #[test]
+    fn non_objects_and_bad_types_are_invalid_format() {
+        for frame in [
+            "123",
+            "true",
+            "null",
+            "\"hi\"",
+            "[1,2]",
+            "{",
+            "",
+            "{\"type\":null}",
+            "{\"type\":5}",
+            "{\"content\":\"no type\"}",
+        ] {
+            assert_eq!(decode(frame), Err(DecodeError::InvalidFormat), "{frame}");
+            assert_eq!(
+                DecodeError::InvalidFormat.to_string(),
+                "Invalid message format"
+            );
+        }
+    }
+
+    #[test]
+    fn unknown_type_is_named_in_the_error() {
+        let err = decode(r#"{"type":"dance"}"#).unwrap_err();
+        assert_eq!(err.to_string(), "Unknown message type: dance");
+    }
+
+    #[test]
+    fn bad_names_get_the_tutorial_error_text() {
+        for frame in [
+            r#"{"type":"set_name","name":123}"#,
+            r#"{"type":"set_name"}"#,
+            r#"{"type":"set_name","name":""}"#,
+            r#"{"type":"set_name","name":"123456789012345678901"}"#,
+        ] {
+            let err = decode(frame).unwrap_err();
+            assert_eq!(
+                err.to_string(),
+                "Invalid name (1-20 characters required)",
+                "{frame}"
+            );
+        }
+        assert_eq!(
+            decode(r#"{"type":"set_name","name":"  Bo  "}"#),
+            Ok(ClientMessage::SetName { name: "Bo".into() })
+        );
+    }
+
+    #[test]
+    fn content_must_be_a_non_empty_string_within_the_limit() {
+        assert_eq!(
+            decode(r#"{"type":"message","content":""}"#),
+            Err(DecodeError::Content(limits::ContentError::Empty))
+        );
+        assert!(matches!(
+            decode(r#"{"type":"message","content":42}"#),
+            Err(DecodeError::InvalidField {
+                kind: "message",
+                ..
+            })
+        ));
+        let big = format!(r#"{{"type":"message","content":"{}"}}"#, "x".repeat(10_241));
+        assert_eq!(
+            decode(&big),
+            Err(DecodeError::Content(limits::ContentError::TooLarge))
+        );
+    }
+
+    #[test]
+    fn txn_id_round_trips() {
+        let sent = ClientMessage::Message {
+            content: "hi".into(),
+            txn_id: Some("t-1".into()),
+        };
+        assert_eq!(
+            sent.encode(),
+            r#"{"type":"message","content":"hi","txn_id":"t-1"}"#
+        );
+        assert_eq!(decode(&sent.encode()), Ok(sent));
+    }
+
+    #[test]
+    fn encode_matches_the_tutorial_shapes() {
+        assert_eq!(
+            ClientMessage::GetUsers {}.encode(),
+            r#"{"type":"get_users"}"#
+        );
+        assert_eq!(
+            ClientMessage::SetName { name: "Ann".into() }.encode(),
+            r#"{"type":"set_name","name":"Ann"}"#
+        );
+    }
+}

@@ -1,0 +1,22 @@
+//! Confab's wire protocol, shared by the server and the browser client.
+//!
+//! Version 1 is the JSON protocol of the silly framework's "WebSocket Chat Room"
+//! tutorial, field for field: every frame is an object whose `type` names it.
+//! Confab only *adds* to it, with new message types and optional fields, so the
+//! tutorial's own HTML client and a hand-typed websocat session keep working.
+//!
+//! - [`client`]: frames a client sends, and [`client::decode`], which turns raw
+//!   text into a validated [`client::ClientMessage`] or the exact error to reply.
+//! - [`server`]: frames the server sends.
+//! - [`limits`]: the bounds both ends enforce (names, message sizes).
+
+pub mod client;
+pub mod limits;
+pub mod server;
+
+/// A connected user's id. Ids start at 1 and are never reused while the server runs;
+/// 0 is the tutorial's sender id for system broadcasts such as `leave`.
+pub type UserId = u64;
+
+/// Seconds since the Unix epoch, the unit of every `timestamp` field.
+pub type UnixSeconds = i64;

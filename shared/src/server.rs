@@ -1,0 +1,285 @@
+//! Frames the server sends to clients.
+//!
+//! Shapes follow the tutorial's server exactly. Frames it sends to one client carry
+//! `content` and `timestamp`; frames it broadcasts also carry `from_id` and
+//! `from_name` at the top level (for `leave`, the sender is the system: id 0,
+//! name "System").
+
+use crate::{UnixSeconds, UserId};
+use serde::{Deserialize, Serialize};
+
+/// Sender id the tutorial uses for broadcasts that come from the server itself.
+pub const SYSTEM_ID: UserId = 0;
+/// Sender name paired with [`SYSTEM_ID`].
+pub const SYSTEM_NAME: &str = "System";
+
+/// A server→client frame. The `type` field selects the variant.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum ServerMessage {
+    Welcome {
+        content: Welcome,
+        timestamp: UnixSeconds,
+    },
+    /// The online list, sent after `welcome` and in reply to `get_users`.
+    Users {
+        content: Vec<UserInfo>,
+        timestamp: UnixSeconds,
+    },
+    /// Someone connected; sent to everyone else.
+    Join {
+        from_id: UserId,
+        from_name: String,
+        content: Presence,
+        timestamp: UnixSeconds,
+    },
+    /// Someone disconnected; sent to everyone left, from the system.
+    Leave {
+        from_id: UserId,
+        from_name: String,
+        content: Presence,
+        timestamp: UnixSeconds,
+    },
+    /// A public message, to everyone including its sender.
+    Message {
+        from_id: UserId,
+        from_name: String,
+        content: String,
+        timestamp: UnixSeconds,
+        /// Only on the sender's own copy, when the sender supplied one.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        txn_id: Option<String>,
+    },
+    /// Your own rename succeeded.
+    NameChanged {
+        content: NameChanged,
+        timestamp: UnixSeconds,
+    },
+    /// Someone else renamed themselves; `from_name` is already the new name.
+    UserRenamed {
+        from_id: UserId,
+        from_name: String,
+        content: UserRenamed,
+        timestamp: UnixSeconds,
+    },
+    /// A private message to you.
+    PrivateMessage {
+        from_id: UserId,
+        from_name: String,
+        content: String,
+        timestamp: UnixSeconds,
+    },
+    /// Confirmation that your private message was delivered.
+    PrivateMessageSent {
+        to_id: UserId,
+        to_name: String,
+        content: String,
+        timestamp: UnixSeconds,
+    },
+    Stats {
+        content: Stats,
+        timestamp: UnixSeconds,
+    },
+    Error {
+        content: ErrorBody,
+        timestamp: UnixSeconds,
+    },
+}
+
+impl ServerMessage {
+    /// The frame's JSON text.
+    pub fn encode(&self) -> String {
+        serde_json::to_string(self).expect("server messages always serialize")
+    }
+
+    /// An `error` frame with the given text.
+    pub fn error(message: impl Into<String>, timestamp: UnixSeconds) -> Self {
+        ServerMessage::Error {
+            content: ErrorBody {
+                message: message.into(),
+            },
+            timestamp,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Welcome {
+    pub user_id: UserId,
+    pub user_name: String,
+    pub message: String,
+    pub server_stats: Stats,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Stats {
+    pub users_online: usize,
+    pub uptime_seconds: u64,
+    /// Server local time, `YYYY-MM-DD HH:MM:SS`.
+    pub server_time: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UserInfo {
+    pub id: UserId,
+    pub name: String,
+    pub connected_at: UnixSeconds,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Presence {
+    pub user_id: UserId,
+    pub user_name: String,
+    pub users_online: usize,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NameChanged {
+    pub old_name: String,
+    pub new_name: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UserRenamed {
+    pub user_id: UserId,
+    pub old_name: String,
+    pub new_name: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ErrorBody {
+    pub message: String,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::{Value, json};
+
+    fn wire(message: &ServerMessage) -> Value {
+        serde_json::from_str(&message.encode()).unwrap()
+    }
+
+    /// The paths the tutorial's client reads (`msg.content.user_id`, `msg.from_name`, …).
+    #[test]
+    fn welcome_has_the_tutorial_shape() {
+        let frame = ServerMessage::Welcome {
+            content: Welcome {
+                user_id: 1,
+                user_name: "User1".into(),
+                message: "Welcome to the chat room!".into(),
+                server_stats: Stats {
+                    users_online: 1,
+                    uptime_seconds: 5,
+                    server_time: "2026-11-21 10:00:00".into(),
+                },
+            },
+            timestamp: 1_700_000_000,
+        };
+        assert_eq!(
+            wire(&frame),
+            json!({"type":"welcome","timestamp":1_700_000_000,"content":{
+                "user_id":1,"user_name":"User1","message":"Welcome to the chat room!",
+                "server_stats":{"users_online":1,"uptime_seconds":5,
+                    "server_time":"2026-11-21 10:00:00"}}})
+        );
+    }
+
+    #[test]
+    fn broadcasts_carry_sender_at_top_level() {
+        let frame = ServerMessage::Message {
+            from_id: 2,
+            from_name: "Ann".into(),
+            content: "hi".into(),
+            timestamp: 9,
+            txn_id: None,
+        };
+        assert_eq!(
+            wire(&frame),
+            json!({"type":"message","from_id":2,"from_name":"Ann","content":"hi","timestamp":9})
+        );
+        let leave = ServerMessage::Leave {
+            from_id: SYSTEM_ID,
+            from_name: SYSTEM_NAME.into(),
+            content: Presence {
+                user_id: 3,
+                user_name: "Bo".into(),
+                users_online: 1,
+            },
+            timestamp: 9,
+        };
+        assert_eq!(
+            wire(&leave),
+            json!({"type":"leave","from_id":0,"from_name":"System","timestamp":9,
+                "content":{"user_id":3,"user_name":"Bo","users_online":1}})
+        );
+    }
+
+    #[test]
+    fn users_content_is_a_bare_array() {
+        let frame = ServerMessage::Users {
+            content: vec![UserInfo {
+                id: 1,
+                name: "A".into(),
+                connected_at: 3,
+            }],
+            timestamp: 4,
+        };
+        assert_eq!(
+            wire(&frame),
+            json!({"type":"users","timestamp":4,"content":[{"id":1,"name":"A","connected_at":3}]})
+        );
+    }
+
+    #[test]
+    fn private_shapes() {
+        let sent = ServerMessage::PrivateMessageSent {
+            to_id: 4,
+            to_name: "Cy".into(),
+            content: "x".into(),
+            timestamp: 1,
+        };
+        assert_eq!(
+            wire(&sent),
+            json!({"type":"private_message_sent","to_id":4,"to_name":"Cy","content":"x","timestamp":1})
+        );
+        assert_eq!(
+            wire(&ServerMessage::error("Invalid message format", 1)),
+            json!({"type":"error","content":{"message":"Invalid message format"},"timestamp":1})
+        );
+    }
+
+    #[test]
+    fn every_frame_round_trips() {
+        let frames = [
+            ServerMessage::NameChanged {
+                content: NameChanged {
+                    old_name: "a".into(),
+                    new_name: "b".into(),
+                },
+                timestamp: 1,
+            },
+            ServerMessage::UserRenamed {
+                from_id: 1,
+                from_name: "b".into(),
+                content: UserRenamed {
+                    user_id: 1,
+                    old_name: "a".into(),
+                    new_name: "b".into(),
+                },
+                timestamp: 1,
+            },
+            ServerMessage::Message {
+                from_id: 1,
+                from_name: "b".into(),
+                content: "<img src=x onerror=alert(1)>".into(),
+                timestamp: 1,
+                txn_id: Some("t".into()),
+            },
+        ];
+        for frame in frames {
+            let back: ServerMessage = serde_json::from_str(&frame.encode()).unwrap();
+            assert_eq!(back, frame);
+        }
+    }
+}
