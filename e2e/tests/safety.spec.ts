@@ -1,0 +1,38 @@
+import { test, expect } from '@playwright/test';
+import { Server, openChat, say, messages, users } from './support';
+
+test('a server error is shown: a 21-character name', async ({ browser }) => {
+  const server = await new Server().start();
+  try {
+    const ann = await openChat(browser, server);
+    await ann.page.locator('#name-input').fill('abcdefghijklmnopqrstu');
+    await ann.page.getByRole('button', { name: 'Set', exact: true }).click();
+    await expect(ann.page.locator('#name-error')).toHaveText('Invalid name (1-20 characters required)');
+    await expect(ann.page.locator('#name-input')).toHaveAttribute('aria-invalid', 'true');
+    await expect(messages(ann.page).getByTestId('error')).toHaveText('Invalid name (1-20 characters required)');
+  } finally {
+    await server.stop();
+  }
+});
+
+test('names and messages that look like HTML render as plain text', async ({ browser }) => {
+  const server = await new Server().start();
+  try {
+    const nameAttack = '<img src=x onerror=1>';  // 20 characters
+    const bodyAttack = '<img src=x onerror=alert(1)><script>alert(2)</script>';
+    const mallory = await openChat(browser, server, nameAttack);
+    const ann = await openChat(browser, server, 'Ann');
+    await say(mallory.page, bodyAttack);
+
+    for (const page of [ann.page, mallory.page]) {
+      await expect(messages(page).locator('.text', { hasText: bodyAttack })).toHaveText(bodyAttack);
+      await expect(page.locator('.messages img, .messages script, .users img')).toHaveCount(0);
+    }
+    await expect(users(ann.page)).toContainText([nameAttack]);
+    await expect(messages(ann.page).locator('.sender', { hasText: nameAttack })).toHaveCount(1);
+    expect(ann.dialogs).toEqual([]);
+    expect(mallory.dialogs).toEqual([]);
+  } finally {
+    await server.stop();
+  }
+});

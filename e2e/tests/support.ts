@@ -1,0 +1,61 @@
+import { spawn, ChildProcess } from 'node:child_process';
+import * as path from 'node:path';
+import { Browser, Page, expect } from '@playwright/test';
+
+const BINARY = path.resolve(__dirname, '../../target/release/confab');
+
+/** The release binary, started on a free port; each test gets its own. */
+export class Server {
+  private child?: ChildProcess;
+  constructor(public addr = '127.0.0.1:0') {}
+
+  get url() { return `http://${this.addr}`; }
+
+  async start(): Promise<Server> {
+    const child = spawn(BINARY, ['--addr', this.addr], { stdio: ['ignore', 'pipe', 'inherit'] });
+    this.child = child;
+    this.addr = await new Promise<string>((resolve, reject) => {
+      child.once('exit', (code) => reject(new Error(`confab exited early (${code})`)));
+      child.stdout!.on('data', (chunk: Buffer) => {
+        const m = /confab listening on http:\/\/(\S+)/.exec(chunk.toString());
+        if (m) resolve(m[1]);
+      });
+    });
+    return this;
+  }
+
+  async stop() {
+    const child = this.child;
+    if (!child || child.exitCode !== null) return;
+    const exited = new Promise((r) => child.once('exit', r));
+    child.kill('SIGTERM');
+    await exited;
+  }
+}
+
+/** A person in their own browser context, with the chat open and connected. */
+export async function openChat(browser: Browser, server: Server, name?: string, viewport = { width: 1280, height: 800 }) {
+  const context = await browser.newContext({ viewport });
+  const page = await context.newPage();
+  const dialogs: string[] = [];
+  page.on('dialog', (d) => { dialogs.push(d.message()); d.dismiss(); });
+  await page.goto(server.url);
+  await expect(page.getByTestId('status')).toHaveText('Connected');
+  if (name) await rename(page, name);
+  return { context, page, dialogs };
+}
+
+export async function rename(page: Page, name: string) {
+  await page.locator('#name-input').fill(name);
+  await page.getByRole('button', { name: 'Set', exact: true }).click();
+  await expect(page.locator('[data-testid=users] .user.me .user-name')).toHaveText(name);
+}
+
+export async function say(page: Page, text: string) {
+  await page.locator('#composer-input').fill(text);
+  await page.locator('#composer-input').press('Enter');
+}
+
+export const messages = (page: Page) => page.getByTestId('messages');
+export const users = (page: Page) => page.locator('[data-testid=users] .user-name');
+export const onlineCount = (page: Page) => page.getByTestId('online-count');

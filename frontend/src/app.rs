@@ -1,0 +1,78 @@
+//! The root component: owns the chat state and the connection, and lays out the page.
+
+use crate::browser;
+use crate::connection::{self, Connection, Status};
+use crate::model::Chat;
+use crate::view::{Composer, MessageList, Sidebar, StatusBadge};
+use leptos::prelude::*;
+
+/// Shared with every component through context.
+#[derive(Clone, Copy)]
+pub struct Ctx {
+    pub chat: RwSignal<Chat>,
+    pub connection: Connection,
+}
+
+#[component]
+pub fn App() -> impl IntoView {
+    let chat = RwSignal::new(Chat::new(browser::saved_name()));
+    let unread = RwSignal::new(0u32);
+    let connection = connection::start(chat, unread);
+    provide_context(Ctx { chat, connection });
+
+    Effect::new(move |_| {
+        let n = unread.get();
+        browser::set_title(&if n > 0 {
+            format!("({n}) Confab")
+        } else {
+            "Confab".into()
+        });
+    });
+    Effect::new(move |_| {
+        if let Some(name) = chat.with(|c| c.chosen_name.clone()) {
+            browser::save_name(&name);
+        }
+    });
+    let seen = move |_| {
+        if !browser::page_hidden() {
+            unread.set(0);
+        }
+    };
+    let _ = window_event_listener_untyped("visibilitychange", seen);
+    let _ = window_event_listener_untyped("focus", seen);
+
+    let people_open = RwSignal::new(false);
+    let online = move || chat.with(|c| c.users.len());
+    view! {
+        <div class="app">
+            <header class="topbar">
+                <button
+                    class="people-toggle"
+                    aria-controls="sidebar"
+                    aria-expanded=move || people_open.get().to_string()
+                    on:click=move |_| people_open.update(|open| *open = !*open)
+                >
+                    "People · " {online}
+                </button>
+                <h1 class="brand"><span class="logo" aria-hidden="true">"◆"</span>" Confab"</h1>
+                <StatusBadge status=connection.status />
+            </header>
+            <Sidebar open=people_open />
+            <main class="chat">
+                <MessageList />
+                <Composer />
+            </main>
+        </div>
+    }
+}
+
+/// The context every component reads.
+pub fn ctx() -> Ctx {
+    expect_context::<Ctx>()
+}
+
+impl Ctx {
+    pub fn connected(&self) -> bool {
+        self.connection.status.get() == Status::Connected
+    }
+}

@@ -1,0 +1,61 @@
+//! The few browser facts the client needs, in one place.
+
+use confab_shared::UnixSeconds;
+
+/// `ws://host/ws` or `wss://host/ws`, for the page's own host (trunk serve proxies it).
+pub fn socket_url() -> String {
+    let location = leptos::prelude::window().location();
+    let secure = location.protocol().is_ok_and(|p| p == "https:");
+    let host = location.host().unwrap_or_else(|_| "127.0.0.1:8080".into());
+    format!("{}://{host}/ws", if secure { "wss" } else { "ws" })
+}
+
+pub fn now_unix() -> UnixSeconds {
+    (js_sys::Date::now() / 1000.0) as UnixSeconds
+}
+
+/// A fresh id for a message we send, unique enough per user.
+pub fn new_txn_id() -> String {
+    format!(
+        "{:x}-{:08x}",
+        js_sys::Date::now() as u64,
+        (js_sys::Math::random() * f64::from(u32::MAX)) as u32
+    )
+}
+
+/// `HH:MM` in the viewer's local time.
+pub fn clock_time(at: UnixSeconds) -> String {
+    let date = js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(at as f64 * 1000.0));
+    format!("{:02}:{:02}", date.get_hours(), date.get_minutes())
+}
+
+/// Reconnect delay: exponential from 0.5 s, capped at 30 s, with full jitter so a
+/// restarted server is not hit by every client at the same instant.
+pub fn backoff_ms(attempt: u32) -> u32 {
+    let ceiling = (500u64 << attempt.min(6)).min(30_000) as f64;
+    (ceiling * (0.5 + 0.5 * js_sys::Math::random())) as u32
+}
+
+pub fn page_hidden() -> bool {
+    leptos::prelude::document().hidden()
+}
+
+pub fn set_title(title: &str) {
+    leptos::prelude::document().set_title(title);
+}
+
+const NAME_KEY: &str = "confab.name";
+
+pub fn saved_name() -> Option<String> {
+    storage()?.get_item(NAME_KEY).ok().flatten()
+}
+
+pub fn save_name(name: &str) {
+    if let Some(storage) = storage() {
+        let _ = storage.set_item(NAME_KEY, name);
+    }
+}
+
+fn storage() -> Option<web_sys::Storage> {
+    leptos::prelude::window().local_storage().ok().flatten()
+}

@@ -1,0 +1,47 @@
+//! Small components, one concern each.
+
+mod composer;
+mod messages;
+mod sidebar;
+
+pub use composer::Composer;
+pub use messages::MessageList;
+pub use sidebar::Sidebar;
+
+use crate::connection::Status;
+use confab_shared::UserId;
+use leptos::prelude::*;
+
+#[component]
+pub fn StatusBadge(status: RwSignal<Status>) -> impl IntoView {
+    let label = move || match status.get() {
+        Status::Connecting => "Connecting…",
+        Status::Connected => "Connected",
+        Status::Disconnected => "Disconnected",
+    };
+    let class = move || match status.get() {
+        Status::Connecting => "status connecting",
+        Status::Connected => "status connected",
+        Status::Disconnected => "status disconnected",
+    };
+    view! {
+        <span class=class role="status" data-testid="status">
+            <span class="dot" aria-hidden="true"></span>
+            {label}
+        </span>
+    }
+}
+
+/// A round initial badge whose colour is stable per user.
+#[component]
+pub fn Avatar(id: UserId, name: String) -> impl IntoView {
+    let initial = name
+        .chars()
+        .next()
+        .map(|c| c.to_uppercase().collect::<String>())
+        .unwrap_or_default();
+    let hue = (id.wrapping_mul(137)) % 360;
+    view! {
+        <span class="avatar" aria-hidden="true" style=format!("--hue: {hue}")>{initial}</span>
+    }
+}

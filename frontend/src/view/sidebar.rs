@@ -1,0 +1,108 @@
+//! Your nickname, and who is online (click someone to message them privately).
+
+use super::Avatar;
+use crate::app::ctx;
+use confab_shared::client::ClientMessage;
+use leptos::prelude::*;
+
+#[component]
+pub fn Sidebar(open: RwSignal<bool>) -> impl IntoView {
+    let ctx = ctx();
+    let chat = ctx.chat;
+    let my_id = move || chat.with(|c| c.my_id());
+    view! {
+        <aside id="sidebar" class="sidebar" class:open=move || open.get()>
+            <NameForm />
+            <section class="online" aria-labelledby="online-heading">
+                <h2 id="online-heading">
+                    "Online" <span class="count" data-testid="online-count">{move || chat.with(|c| c.users.len())}</span>
+                </h2>
+                <ul class="users" data-testid="users">
+                    <For
+                        each=move || chat.with(|c| c.users.clone())
+                        key=|u| (u.id, u.name.clone())
+                        children=move |user| {
+                            let (id, name) = (user.id, user.name.clone());
+                            let is_me = move || my_id() == Some(id);
+                            let selected = move || chat.with(|c| c.private_to.as_ref().is_some_and(|(to, _)| *to == id));
+                            let choose = {
+                                let name = name.clone();
+                                move |_| {
+                                    if !is_me() {
+                                        chat.update(|c| c.private_to = Some((id, name.clone())));
+                                        open.set(false);
+                                        focus_composer();
+                                    }
+                                }
+                            };
+                            view! {
+                                <li>
+                                    <button
+                                        class="user"
+                                        class:me=is_me
+                                        class:selected=selected
+                                        disabled=is_me
+                                        title=move || if is_me() { "You".to_string() } else { format!("Message {} privately", user.name) }
+                                        on:click=choose
+                                    >
+                                        <Avatar id=id name=name.clone() />
+                                        <span class="user-name">{name.clone()}</span>
+                                        <Show when=is_me><span class="you">"you"</span></Show>
+                                    </button>
+                                </li>
+                            }
+                        }
+                    />
+                </ul>
+            </section>
+        </aside>
+    }
+}
+
+#[component]
+fn NameForm() -> impl IntoView {
+    let ctx = ctx();
+    let chat = ctx.chat;
+    let draft = RwSignal::new(String::new());
+    // Follow the server's name for us, unless the user is typing a new one.
+    Effect::new(move |_| {
+        if let Some(name) = chat.with(|c| c.me.as_ref().map(|m| m.name.clone())) {
+            draft.set(name);
+        }
+    });
+    let error = move || chat.with(|c| c.name_error.clone());
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let name = draft.get_untracked().trim().to_owned();
+        if !name.is_empty() {
+            chat.update(|c| c.name_error = None);
+            ctx.connection.send(ClientMessage::SetName { name });
+        }
+    };
+    view! {
+        <form class="name-form" on:submit=submit>
+            <label for="name-input">"Your nickname"</label>
+            <div class="row">
+                <input
+                    id="name-input"
+                    autocomplete="nickname"
+                    aria-invalid=move || error().is_some().to_string()
+                    aria-describedby="name-error"
+                    prop:value=move || draft.get()
+                    on:input=move |ev| draft.set(event_target_value(&ev))
+                />
+                <button type="submit" disabled=move || !ctx.connected()>"Set"</button>
+            </div>
+            <p id="name-error" class="field-error" role="alert">{error}</p>
+        </form>
+    }
+}
+
+pub fn focus_composer() {
+    use wasm_bindgen::JsCast;
+    if let Some(input) = document().get_element_by_id("composer-input")
+        && let Ok(input) = input.dyn_into::<web_sys::HtmlElement>()
+    {
+        let _ = input.focus();
+    }
+}
