@@ -18,7 +18,7 @@ test('a server error is shown: a 21-character name', async ({ browser }) => {
 test('names and messages that look like HTML render as plain text', async ({ browser }) => {
   const server = await new Server().start();
   try {
-    const nameAttack = '<img src=x onerror=1>';  // 20 characters
+    const nameAttack = '<img src=x onerror>'; // 19 characters, within the name limit
     const bodyAttack = '<img src=x onerror=alert(1)><script>alert(2)</script>';
     const mallory = await openChat(browser, server, nameAttack);
     const ann = await openChat(browser, server, 'Ann');

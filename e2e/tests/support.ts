@@ -46,9 +46,14 @@ export async function openChat(browser: Browser, server: Server, name?: string, 
 }
 
 export async function rename(page: Page, name: string) {
+  // On a phone the nickname form lives in the People drawer.
+  const drawer = page.getByRole('button', { name: /People/ });
+  const phone = await drawer.isVisible();
+  if (phone) await drawer.click();
   await page.locator('#name-input').fill(name);
   await page.getByRole('button', { name: 'Set', exact: true }).click();
   await expect(page.locator('[data-testid=users] .user.me .user-name')).toHaveText(name);
+  if (phone) await drawer.click();
 }
 
 export async function say(page: Page, text: string) {
