@@ -13,6 +13,27 @@ pub struct Config {
     #[arg(long, env = "CONFAB_ADDR", default_value = "127.0.0.1:8080")]
     pub addr: SocketAddr,
 
+    /// SQLite database file for rooms and message history (created if missing).
+    #[arg(long, env = "CONFAB_DB", default_value = "confab.db")]
+    pub db: std::path::PathBuf,
+
+    /// Seconds a user whose connection dropped stays online, resumable with its
+    /// `resume_token`, before the others see `leave`. 0 disables resuming.
+    #[arg(
+        long = "resume-grace",
+        env = "CONFAB_RESUME_GRACE",
+        default_value_t = 30
+    )]
+    pub resume_grace_secs: u64,
+
+    /// Most rooms that may exist.
+    #[arg(long, env = "CONFAB_MAX_ROOMS", default_value_t = 1000)]
+    pub max_rooms: usize,
+
+    /// Messages waiting to be stored before senders get "Server busy" errors.
+    #[arg(long, env = "CONFAB_STORE_QUEUE", default_value_t = 8192)]
+    pub store_queue: usize,
+
     /// Extra browser origins allowed to open the WebSocket, besides the server's own
     /// (for example `http://127.0.0.1:8081` for `trunk serve`). Repeat the flag, or
     /// separate with commas. Upgrades without an Origin header (websocat, scripts) are
@@ -35,7 +56,7 @@ pub struct Config {
     pub max_frame_bytes: usize,
 
     /// Frames queued for one client before it counts as too slow and is disconnected
-    /// (close code 1008), so that it cannot hold up anyone else.
+    /// (close code 1008), so that it cannot hold up anyone else. At least 512.
     #[arg(long, env = "CONFAB_SEND_QUEUE", default_value_t = 1024)]
     pub send_queue: usize,
 
@@ -81,6 +102,9 @@ impl Config {
     }
     pub fn write_timeout(&self) -> Duration {
         Duration::from_secs(self.write_timeout_secs)
+    }
+    pub fn resume_grace(&self) -> Duration {
+        Duration::from_secs(self.resume_grace_secs)
     }
     pub fn shutdown_grace(&self) -> Duration {
         Duration::from_secs(self.shutdown_grace_secs)

@@ -1,10 +1,12 @@
 //! The Confab server: a chat core ([`chat`]), a thin WebSocket layer around it
-//! ([`ws`]), and the embedded web client ([`assets`]), served on one port.
+//! ([`ws`]), durable storage ([`store`]), and the embedded web client ([`assets`]),
+//! served on one port.
 
 pub mod assets;
 pub mod chat;
 pub mod config;
 pub mod server;
+pub mod store;
 pub mod ws;
 
 pub use config::Config;

@@ -1,17 +1,20 @@
 //! The HTTP server: routes, shared state, and graceful shutdown.
 
-use crate::chat::SharedHub;
+use crate::chat::{Hub, HubSettings, SharedHub};
+use crate::store::{self, SqliteStore, Store};
 use crate::{Config, assets, ws};
 use axum::Router;
 use axum::extract::ws::WebSocketUpgrade;
-use axum::extract::{FromRequestParts, Request, State};
+use axum::extract::{FromRequestParts, Query, Request, State};
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
+use confab_shared::limits::MAX_HISTORY;
 use std::future::Future;
 use std::sync::Arc;
+use std::time::Duration;
 use tokio::net::TcpListener;
-use tokio::sync::Semaphore;
+use tokio::sync::{Semaphore, mpsc};
 use tokio_util::sync::CancellationToken;
 use tokio_util::task::TaskTracker;
 use tower_http::compression::CompressionLayer;
@@ -19,7 +22,9 @@ use tower_http::compression::CompressionLayer;
 /// What every connection shares.
 pub struct AppState {
     pub config: Config,
-    pub hub: SharedHub,
+    pub hub: Arc<SharedHub>,
+    /// For history older than the hub keeps in memory.
+    pub store: Arc<dyn Store>,
     /// One permit per allowed connection (`--max-connections`).
     pub connections: Arc<Semaphore>,
     /// Cancelled when the server begins shutting down.
@@ -29,14 +34,47 @@ pub struct AppState {
 }
 
 impl AppState {
-    pub fn new(config: Config) -> Arc<Self> {
-        Arc::new(Self {
+    /// Loads rooms and recent history from `store` and starts the background tasks:
+    /// the group commit, and the expiry of sessions past their resume grace period.
+    pub async fn start(mut config: Config, store: Arc<dyn Store>) -> anyhow::Result<Arc<Self>> {
+        // A healthy client must be able to take one whole commit batch at once.
+        let min_queue = 2 * store::commit::MAX_BATCH;
+        if config.send_queue < min_queue {
+            tracing::warn!(
+                requested = config.send_queue,
+                used = min_queue,
+                "--send-queue raised to hold a commit batch"
+            );
+            config.send_queue = min_queue;
+        }
+        let snapshot = store.load(MAX_HISTORY).await?;
+        let (persist_tx, persist_rx) = mpsc::channel(config.store_queue.max(1));
+        let settings = HubSettings {
+            resume_grace: config.resume_grace(),
+            max_rooms: config.max_rooms,
+        };
+        let hub = Arc::new(SharedHub::new(Hub::new(settings, persist_tx, snapshot)));
+        tokio::spawn(store::commit::run(store.clone(), persist_rx, hub.clone()));
+        let app = Arc::new(Self {
             connections: Arc::new(Semaphore::new(config.max_connections)),
-            hub: SharedHub::default(),
+            hub,
+            store,
             shutdown: CancellationToken::new(),
             tasks: TaskTracker::new(),
             config,
-        })
+        });
+        tokio::spawn(expire_sessions(Arc::downgrade(&app)));
+        Ok(app)
+    }
+}
+
+/// Once a second, lets sessions past their resume grace period go (with `leave`).
+async fn expire_sessions(app: std::sync::Weak<AppState>) {
+    let mut tick = tokio::time::interval(Duration::from_millis(500));
+    loop {
+        tick.tick().await;
+        let Some(app) = app.upgrade() else { return };
+        app.hub.with(|hub| hub.expire(std::time::Instant::now()));
     }
 }
 
@@ -57,8 +95,10 @@ async fn root(State(app): State<Arc<AppState>>, request: Request) -> Response {
         return assets::serve(request.uri().clone()).await;
     }
     let (mut parts, _) = request.into_parts();
+    let params = Query::<ws::Params>::from_request_parts(&mut parts, &app).await;
+    let params = params.unwrap_or_else(|_| Query(ws::Params::default()));
     match WebSocketUpgrade::from_request_parts(&mut parts, &app).await {
-        Ok(upgrade) => ws::upgrade(State(app), parts.headers, upgrade).await,
+        Ok(upgrade) => ws::upgrade(State(app), params, parts.headers, upgrade).await,
         Err(rejection) => rejection.into_response(),
     }
 }
@@ -72,7 +112,8 @@ pub async fn run(
     let listener = TcpListener::bind(config.addr).await?;
     let addr = listener.local_addr()?;
     let grace = config.shutdown_grace();
-    let app = AppState::new(config);
+    let store = SqliteStore::open(&config.db).await?;
+    let app = AppState::start(config, Arc::new(store)).await?;
     // Tests and scripts read this line to find the port when started with port 0.
     println!("confab listening on http://{addr}");
     tracing::info!(%addr, "listening");

@@ -38,14 +38,14 @@ async fn oversize_messages_close_with_1009() {
 async fn past_the_connection_cap_newcomers_get_an_error_and_1013() {
     let server = Server::start(&["--max-connections", "2"]);
     let mut ann = server.join().await;
-    let _bob = server.join().await;
+    let mut bob = server.join().await;
     let mut third = server.connect().await;
     assert_eq!(third.expect_error().await, "Server is full");
     assert_eq!(close_code(third.expect_close().await), 1013);
     // The refused client never joined, and its slot was never taken.
     assert_eq!(ann.users_online().await, 2);
     drop(third);
-    drop(_bob);
+    bob.ws.close(None).await.unwrap(); // a closed tab: leaves at once
     ann.expect("leave").await;
     let mut fourth = server.connect().await;
     assert_eq!(fourth.expect("welcome").await["type"], "welcome");
@@ -93,14 +93,12 @@ async fn flooding_gets_rate_errors_then_close_1008() {
             )))
             .await;
     }
-    let mut delivered = 0;
     let mut rate_errors = 0;
     let code = loop {
         match tokio::time::timeout(support::PATIENCE, flood.ws.next())
             .await
             .unwrap()
         {
-            Some(Ok(Message::Text(t))) if t.contains(r#""type":"message""#) => delivered += 1,
             Some(Ok(Message::Text(t))) if t.contains("Rate limit exceeded") => rate_errors += 1,
             Some(Ok(Message::Close(frame))) => break close_code(frame),
             Some(Ok(_)) => {}
@@ -108,14 +106,30 @@ async fn flooding_gets_rate_errors_then_close_1008() {
         }
     };
     assert_eq!(code, 1008);
-    assert_eq!(delivered, 3, "the burst goes through");
     assert_eq!(rate_errors, 3, "each strike is explained before the close");
-    assert_eq!(ann.expect("leave").await["content"]["user_id"], flood.id);
+    // The burst within the limit was accepted, stored and delivered to the others.
+    let (mut seen, mut left) = (Vec::new(), false);
+    while seen.len() < 3 || !left {
+        let frame = ann.recv().await;
+        match frame["type"].as_str().unwrap() {
+            "message" => seen.push(frame["content"].as_str().unwrap().to_owned()),
+            "leave" => left = frame["content"]["user_id"] == flood.id,
+            _ => {}
+        }
+    }
+    assert_eq!(seen, ["0", "1", "2"]);
 }
 
 #[tokio::test]
 async fn pings_are_answered_and_silent_clients_are_dropped() {
-    let server = Server::start(&["--ping-interval", "1", "--pong-timeout", "1"]);
+    let server = Server::start(&[
+        "--ping-interval",
+        "1",
+        "--pong-timeout",
+        "1",
+        "--resume-grace",
+        "0",
+    ]);
     let mut ann = server.join().await;
     ann.ws
         .send(Message::Ping(b"hi".to_vec().into()))
@@ -147,7 +161,7 @@ async fn pings_are_answered_and_silent_clients_are_dropped() {
 async fn a_client_that_never_reads_cannot_stall_the_others() {
     let server = Server::start(&[
         "--send-queue",
-        "32",
+        "512",
         "--rate-per-sec",
         "10000",
         "--rate-burst",
@@ -164,7 +178,7 @@ async fn a_client_that_never_reads_cannot_stall_the_others() {
 
     // 10 KB messages, so the stalled client's socket buffers fill and its queue overflows.
     let content = "y".repeat(10_000);
-    let count = 600;
+    let count = 2000;
     // The sender reads its own echoes as it goes; otherwise it would be a slow reader too.
     let (mut outgoing, mut echoes) = sender.ws.split();
     let drain_echoes = tokio::spawn(async move { while let Some(Ok(_)) = echoes.next().await {} });

@@ -203,7 +203,8 @@ impl SendBinary
 
 #[tokio::test]
 async fn close_and_dropped_tcp_both_announce_leave() {
-    let server = Server::start(&[]);
+    // A dropped connection may resume for a grace period; here it is one second.
+    let server = Server::start(&["--resume-grace", "1"]);
     let mut ann = server.join().await;
     let mut bob = server.join().await;
     let cy = server.join().await;

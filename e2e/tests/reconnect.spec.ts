@@ -3,7 +3,7 @@ import { Server, openChat, say, messages, users } from './support';
 
 test('after a server restart, clients reconnect by themselves, keep their names, and chat', async ({ browser }) => {
   const server = await new Server().start();
-  const addr = server.addr;
+  const { addr, db } = server;
   const ann = await openChat(browser, server, 'Ann');
   const bob = await openChat(browser, server, 'Bob');
 
@@ -11,7 +11,7 @@ test('after a server restart, clients reconnect by themselves, keep their names,
   await expect(ann.page.getByTestId('status')).toHaveText('Disconnected');
   await expect(bob.page.getByTestId('status')).toHaveText(/Disconnected|Connecting/);
 
-  const again = await new Server(addr).start();
+  const again = await new Server(addr, db).start();
   try {
     await expect(ann.page.getByTestId('status')).toHaveText('Connected', { timeout: 30_000 });
     await expect(bob.page.getByTestId('status')).toHaveText('Connected', { timeout: 30_000 });

@@ -1,18 +1,24 @@
 import { spawn, ChildProcess } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { Browser, Page, expect } from '@playwright/test';
 
 const BINARY = path.resolve(__dirname, '../../target/release/confab');
 
-/** The release binary, started on a free port; each test gets its own. */
+/** The release binary, started on a free port with its own database; each test gets
+ * its own. Pass `addr` and `db` of a stopped server to restart it on the same data. */
 export class Server {
   private child?: ChildProcess;
-  constructor(public addr = '127.0.0.1:0') {}
+  constructor(
+    public addr = '127.0.0.1:0',
+    public db = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'confab-e2e-')), 'confab.db'),
+  ) {}
 
   get url() { return `http://${this.addr}`; }
 
   async start(): Promise<Server> {
-    const child = spawn(BINARY, ['--addr', this.addr], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(BINARY, ['--addr', this.addr, '--db', this.db], { stdio: ['ignore', 'pipe', 'inherit'] });
     this.child = child;
     this.addr = await new Promise<string>((resolve, reject) => {
       child.once('exit', (code) => reject(new Error(`confab exited early (${code})`)));

@@ -3,7 +3,7 @@
 use crate::browser;
 use crate::connection::{self, Connection, Status};
 use crate::model::Chat;
-use crate::view::{Composer, MessageList, Sidebar, StatusBadge};
+use crate::view::{Composer, MessageList, RoomHeader, Sidebar, StatusBadge};
 use leptos::prelude::*;
 
 /// Shared with every component through context.
@@ -42,7 +42,7 @@ pub fn App() -> impl IntoView {
     let _ = window_event_listener_untyped("focus", seen);
 
     let people_open = RwSignal::new(false);
-    let online = move || chat.with(|c| c.users.len());
+    let online = move || chat.with(|c| c.timeline().members.len());
     view! {
         <div class="app">
             <header class="topbar">
@@ -59,6 +59,7 @@ pub fn App() -> impl IntoView {
             </header>
             <Sidebar open=people_open />
             <main class="chat">
+                <RoomHeader />
                 <MessageList />
                 <Composer />
             </main>

@@ -2,12 +2,20 @@
 
 use confab_shared::UnixSeconds;
 
-/// `ws://host/ws` or `wss://host/ws`, for the page's own host (trunk serve proxies it).
-pub fn socket_url() -> String {
+/// `ws://host/ws` or `wss://host/ws`, for the page's own host (trunk serve proxies
+/// it), with `?resume=TOKEN` to keep our session after a drop.
+pub fn socket_url(resume: Option<&str>) -> String {
     let location = leptos::prelude::window().location();
     let secure = location.protocol().is_ok_and(|p| p == "https:");
     let host = location.host().unwrap_or_else(|_| "127.0.0.1:8080".into());
-    format!("{}://{host}/ws", if secure { "wss" } else { "ws" })
+    let scheme = if secure { "wss" } else { "ws" };
+    match resume {
+        Some(token) => format!(
+            "{scheme}://{host}/ws?resume={}",
+            js_sys::encode_uri_component(token)
+        ),
+        None => format!("{scheme}://{host}/ws"),
+    }
 }
 
 pub fn now_unix() -> UnixSeconds {

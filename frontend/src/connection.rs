@@ -2,7 +2,7 @@
 //! UI sends, and reconnect with backoff after any drop.
 
 use crate::browser;
-use crate::model::{Applied, Chat};
+use crate::model::Chat;
 use confab_shared::client::ClientMessage;
 use confab_shared::server::ServerMessage;
 use futures::channel::mpsc::{UnboundedSender, unbounded};
@@ -48,7 +48,8 @@ async fn run(connection: Connection, chat: RwSignal<Chat>, unread: RwSignal<u32>
     let mut attempt: u32 = 0;
     loop {
         connection.status.set(Status::Connecting);
-        if let Ok(socket) = WebSocket::open(&browser::socket_url()) {
+        let token = chat.with_untracked(|c| c.resume_token.clone());
+        if let Ok(socket) = WebSocket::open(&browser::socket_url(token.as_deref())) {
             let (mut sink, mut stream) = socket.split();
             let (tx, mut rx) = unbounded::<ClientMessage>();
             connection.outgoing.set_value(Some(tx));
@@ -65,18 +66,18 @@ async fn run(connection: Connection, chat: RwSignal<Chat>, unread: RwSignal<u32>
                     let Ok(frame) = serde_json::from_str::<ServerMessage>(&text) else {
                         continue;
                     };
-                    match chat.try_update(|c| c.apply(frame)) {
-                        Some(Applied::Welcomed { restore_name }) => {
-                            attempt = 0;
-                            connection.status.set(Status::Connected);
-                            if let Some(name) = restore_name {
-                                connection.send(ClientMessage::SetName { name });
-                            }
-                        }
-                        Some(Applied::Incoming) if browser::page_hidden() => {
-                            unread.update(|n| *n += 1)
-                        }
-                        _ => {}
+                    let Some(applied) = chat.try_update(|c| c.apply(frame)) else {
+                        continue;
+                    };
+                    if applied.welcomed {
+                        attempt = 0;
+                        connection.status.set(Status::Connected);
+                    }
+                    for message in applied.send {
+                        connection.send(message);
+                    }
+                    if applied.incoming && browser::page_hidden() {
+                        unread.update(|n| *n += 1);
                     }
                 }
             };
@@ -86,12 +87,9 @@ async fn run(connection: Connection, chat: RwSignal<Chat>, unread: RwSignal<u32>
         }
         let was_connected = connection.status.get_untracked() == Status::Connected;
         connection.status.set(Status::Disconnected);
-        chat.update(|c| {
-            c.connection_lost();
-            if was_connected {
-                c.note("Connection lost; reconnecting…", browser::now_unix());
-            }
-        });
+        if was_connected {
+            chat.update(|c| c.connection_lost(browser::now_unix()));
+        }
         gloo_timers::future::TimeoutFuture::new(browser::backoff_ms(attempt)).await;
         attempt = attempt.saturating_add(1);
     }

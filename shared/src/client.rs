@@ -4,8 +4,8 @@
 //! never gives up on a connection: every bad frame maps to a [`DecodeError`] whose
 //! text is sent back in an `error` frame, and the connection carries on.
 
-use crate::UserId;
 use crate::limits::{self, MAX_TXN_ID_BYTES};
+use crate::{MessageId, UserId};
 use serde::{Deserialize, Deserializer, Serialize};
 use serde_json::Value;
 use thiserror::Error;
@@ -22,6 +22,9 @@ pub enum ClientMessage {
         content: String,
         #[serde(default, skip_serializing_if = "Option::is_none")]
         txn_id: Option<String>,
+        /// Confab extension: the room to post in; `general` when absent.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        room: Option<String>,
     },
     /// `{"type":"set_name","name":"Ann"}`
     SetName { name: String },
@@ -31,10 +34,32 @@ pub enum ClientMessage {
         to_id: UserId,
         content: String,
     },
-    /// `{"type":"get_users"}`
-    GetUsers {},
+    /// `{"type":"get_users"}`: the members of `room` (`general` when absent).
+    GetUsers {
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        room: Option<String>,
+    },
     /// `{"type":"get_stats"}`
     GetStats {},
+    /// `{"type":"list_rooms"}`: every room, with its member count.
+    ListRooms {},
+    /// `{"type":"create_room","room":"books"}`
+    CreateRoom { room: String },
+    /// `{"type":"join_room","room":"random"}`: answered by `room_joined`.
+    JoinRoom { room: String },
+    /// `{"type":"leave_room","room":"random"}`: answered by `room_left`.
+    LeaveRoom { room: String },
+    /// Scrollback or catch-up: messages before `before_id`, or after `after_id`, or
+    /// the latest when neither is given; at most `limit` (default and cap 100).
+    GetHistory {
+        room: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        before_id: Option<MessageId>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        after_id: Option<MessageId>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        limit: Option<u32>,
+    },
 }
 
 impl ClientMessage {
@@ -56,6 +81,8 @@ pub enum DecodeError {
     Name(#[from] limits::NameError),
     #[error(transparent)]
     Content(#[from] limits::ContentError),
+    #[error(transparent)]
+    Room(#[from] limits::RoomError),
     /// `to_id` missing, malformed, or (reported later by the server) not online.
     #[error("User not found or offline")]
     UnknownRecipient,
@@ -63,12 +90,17 @@ pub enum DecodeError {
     InvalidField { kind: &'static str, reason: String },
 }
 
-const KNOWN_TYPES: [&str; 5] = [
+const KNOWN_TYPES: [&str; 10] = [
     "message",
     "set_name",
     "private_message",
     "get_users",
     "get_stats",
+    "list_rooms",
+    "create_room",
+    "join_room",
+    "leave_room",
+    "get_history",
 ];
 
 /// Parses and validates one text frame from a client.
@@ -107,7 +139,11 @@ fn validate(message: ClientMessage) -> Result<ClientMessage, DecodeError> {
         ClientMessage::SetName { name } => ClientMessage::SetName {
             name: limits::validate_name(&name)?.to_owned(),
         },
-        ClientMessage::Message { content, txn_id } => {
+        ClientMessage::Message {
+            content,
+            txn_id,
+            room,
+        } => {
             limits::validate_content(&content)?;
             if txn_id
                 .as_ref()
@@ -118,13 +154,51 @@ fn validate(message: ClientMessage) -> Result<ClientMessage, DecodeError> {
                     reason: "txn_id must be 1-64 bytes".into(),
                 });
             }
-            ClientMessage::Message { content, txn_id }
+            ClientMessage::Message {
+                content,
+                txn_id,
+                room: room_name(room)?,
+            }
         }
+        ClientMessage::GetUsers { room } => ClientMessage::GetUsers {
+            room: room_name(room)?,
+        },
+        ClientMessage::CreateRoom { room } => ClientMessage::CreateRoom {
+            room: limits::validate_room(&room)?.to_owned(),
+        },
+        ClientMessage::JoinRoom { room } => ClientMessage::JoinRoom {
+            room: limits::validate_room(&room)?.to_owned(),
+        },
+        ClientMessage::LeaveRoom { room } => ClientMessage::LeaveRoom {
+            room: limits::validate_room(&room)?.to_owned(),
+        },
+        ClientMessage::GetHistory {
+            room,
+            before_id,
+            after_id,
+            limit,
+        } => ClientMessage::GetHistory {
+            room: limits::validate_room(&room)?.to_owned(),
+            before_id,
+            after_id,
+            limit: Some(
+                limit
+                    .unwrap_or(limits::MAX_HISTORY)
+                    .clamp(1, limits::MAX_HISTORY),
+            ),
+        },
         ClientMessage::PrivateMessage { to_id, content } => {
             limits::validate_content(&content)?;
             ClientMessage::PrivateMessage { to_id, content }
         }
         other => other,
+    })
+}
+
+fn room_name(room: Option<String>) -> Result<Option<String>, DecodeError> {
+    Ok(match room {
+        Some(room) => Some(limits::validate_room(&room)?.to_owned()),
+        None => None,
     })
 }
 
@@ -158,7 +232,8 @@ mod tests {
             decode(r#"{"type":"message","content":"Hello from terminal!"}"#),
             Ok(ClientMessage::Message {
                 content: "Hello from terminal!".into(),
-                txn_id: None
+                txn_id: None,
+                room: None,
             })
         );
         assert_eq!(
@@ -176,7 +251,7 @@ mod tests {
         );
         assert_eq!(
             decode(r#"{"type":"get_users"}"#),
-            Ok(ClientMessage::GetUsers {})
+            Ok(ClientMessage::GetUsers { room: None })
         );
         assert_eq!(
             decode(r#"{"type":"get_stats"}"#),
@@ -277,6 +352,7 @@ mod tests {
         let sent = ClientMessage::Message {
             content: "hi".into(),
             txn_id: Some("t-1".into()),
+            room: None,
         };
         assert_eq!(
             sent.encode(),
@@ -286,9 +362,41 @@ mod tests {
     }
 
     #[test]
+    fn room_commands_validate_names_and_history_limits() {
+        assert_eq!(
+            decode(r#"{"type":"join_room","room":" random "}"#),
+            Ok(ClientMessage::JoinRoom {
+                room: "random".into()
+            })
+        );
+        let long = format!(r#"{{"type":"create_room","room":"{}"}}"#, "r".repeat(33));
+        assert_eq!(
+            decode(&long).unwrap_err().to_string(),
+            "Invalid room name (1-32 characters required)"
+        );
+        assert_eq!(
+            decode(r#"{"type":"get_history","room":"general","before_id":10,"limit":1000}"#),
+            Ok(ClientMessage::GetHistory {
+                room: "general".into(),
+                before_id: Some(10),
+                after_id: None,
+                limit: Some(100),
+            })
+        );
+        assert_eq!(
+            decode(r#"{"type":"message","content":"x","room":"gaming"}"#),
+            Ok(ClientMessage::Message {
+                content: "x".into(),
+                txn_id: None,
+                room: Some("gaming".into())
+            })
+        );
+    }
+
+    #[test]
     fn encode_matches_the_tutorial_shapes() {
         assert_eq!(
-            ClientMessage::GetUsers {}.encode(),
+            ClientMessage::GetUsers { room: None }.encode(),
             r#"{"type":"get_users"}"#
         );
         assert_eq!(

@@ -18,5 +18,8 @@ pub mod server;
 /// 0 is the tutorial's sender id for system broadcasts such as `leave`.
 pub type UserId = u64;
 
+/// A public message's server id: increasing within its room (not contiguous).
+pub type MessageId = u64;
+
 /// Seconds since the Unix epoch, the unit of every `timestamp` field.
 pub type UnixSeconds = i64;

@@ -8,6 +8,18 @@ pub const MAX_NAME_CHARS: usize = 20;
 /// Largest message `content`, in UTF-8 bytes: the tutorial's 10 KB (10240 bytes).
 pub const MAX_CONTENT_BYTES: usize = 10 * 1024;
 
+/// Longest room name, in characters.
+pub const MAX_ROOM_CHARS: usize = 32;
+
+/// Most messages in one `history` reply, and the history sent on joining a room.
+pub const MAX_HISTORY: u32 = 100;
+
+/// The room every connection starts in, and where room-less messages go.
+pub const DEFAULT_ROOM: &str = "general";
+
+/// Rooms a fresh database starts with: the tutorial's examples.
+pub const SEED_ROOMS: [&str; 3] = ["general", "random", "gaming"];
+
 /// Longest client-chosen transaction id on a `message`.
 pub const MAX_TXN_ID_BYTES: usize = 64;
 
@@ -27,6 +39,28 @@ pub enum ContentError {
     Empty,
     #[error("Message too large (max 10240 bytes)")]
     TooLarge,
+}
+
+/// Why a room name was refused.
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+pub enum RoomError {
+    #[error("Invalid room name (1-32 characters required)")]
+    Length,
+    #[error("Invalid room name (control characters are not allowed)")]
+    ControlCharacter,
+}
+
+/// Trims a proposed room name and checks it: 1 to 32 characters, no control characters.
+pub fn validate_room(raw: &str) -> Result<&str, RoomError> {
+    let room = raw.trim();
+    let chars = room.chars().count();
+    if chars == 0 || chars > MAX_ROOM_CHARS {
+        return Err(RoomError::Length);
+    }
+    if room.chars().any(char::is_control) {
+        return Err(RoomError::ControlCharacter);
+    }
+    Ok(room)
 }
 
 /// Trims a proposed nickname and checks it: 1 to 20 characters, no control characters.

@@ -5,7 +5,7 @@
 //! `from_name` at the top level (for `leave`, the sender is the system: id 0,
 //! name "System").
 
-use crate::{UnixSeconds, UserId};
+use crate::{MessageId, UnixSeconds, UserId};
 use serde::{Deserialize, Serialize};
 
 /// Sender id the tutorial uses for broadcasts that come from the server itself.
@@ -25,22 +25,30 @@ pub enum ServerMessage {
     Users {
         content: Vec<UserInfo>,
         timestamp: UnixSeconds,
+        /// Confab extension: whose members these are.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        room: Option<String>,
     },
-    /// Someone connected; sent to everyone else.
+    /// Someone entered a room (or connected, for `general`); sent to its other members.
     Join {
         from_id: UserId,
         from_name: String,
         content: Presence,
         timestamp: UnixSeconds,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        room: Option<String>,
     },
-    /// Someone disconnected; sent to everyone left, from the system.
+    /// Someone left a room (or disconnected); sent to its members, from the system.
     Leave {
         from_id: UserId,
         from_name: String,
         content: Presence,
         timestamp: UnixSeconds,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        room: Option<String>,
     },
-    /// A public message, to everyone including its sender.
+    /// A public message, to everyone in its room including its sender. Sent only
+    /// once the message is durable: the sender's copy is its acknowledgement.
     Message {
         from_id: UserId,
         from_name: String,
@@ -49,6 +57,37 @@ pub enum ServerMessage {
         /// Only on the sender's own copy, when the sender supplied one.
         #[serde(default, skip_serializing_if = "Option::is_none")]
         txn_id: Option<String>,
+        /// Confab extension: the message's id, increasing within its room.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        id: Option<MessageId>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        room: Option<String>,
+    },
+    /// Stored messages of a room, oldest first: on connect (for `general`), and in
+    /// reply to `get_history`.
+    History {
+        content: History,
+        timestamp: UnixSeconds,
+    },
+    /// Every room, in reply to `list_rooms`.
+    Rooms {
+        content: Vec<RoomInfo>,
+        timestamp: UnixSeconds,
+    },
+    /// A room was created; sent to everyone.
+    RoomCreated {
+        content: RoomRef,
+        timestamp: UnixSeconds,
+    },
+    /// You are in the room now: its members and its latest history.
+    RoomJoined {
+        content: RoomJoined,
+        timestamp: UnixSeconds,
+    },
+    /// You left the room.
+    RoomLeft {
+        content: RoomRef,
+        timestamp: UnixSeconds,
     },
     /// Your own rename succeeded.
     NameChanged {
@@ -97,6 +136,7 @@ impl ServerMessage {
         ServerMessage::Error {
             content: ErrorBody {
                 message: message.into(),
+                txn_id: None,
             },
             timestamp,
         }
@@ -109,6 +149,57 @@ pub struct Welcome {
     pub user_name: String,
     pub message: String,
     pub server_stats: Stats,
+    /// Confab extension: reconnect with `/ws?resume=TOKEN` within the grace period
+    /// to keep this `user_id` and name, without a leave and join.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub resume_token: Option<String>,
+    /// Confab extension: true when this connection resumed an earlier session.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub resumed: bool,
+}
+
+/// One stored public message, as in a `message` event plus its `id` and `room`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HistoryItem {
+    #[serde(rename = "type")]
+    pub kind: MessageKind,
+    pub id: MessageId,
+    pub room: String,
+    pub from_id: UserId,
+    pub from_name: String,
+    pub content: String,
+    pub timestamp: UnixSeconds,
+}
+
+/// The `type` of a [`HistoryItem`]: always `"message"`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum MessageKind {
+    Message,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct History {
+    pub room: String,
+    pub messages: Vec<HistoryItem>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RoomInfo {
+    pub name: String,
+    pub members: usize,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RoomRef {
+    pub room: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RoomJoined {
+    pub room: String,
+    pub users: Vec<UserInfo>,
+    pub history: Vec<HistoryItem>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -149,6 +240,9 @@ pub struct UserRenamed {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ErrorBody {
     pub message: String,
+    /// Confab extension: the `txn_id` of the message this error is about.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub txn_id: Option<String>,
 }
 
 #[cfg(test)]
@@ -173,6 +267,8 @@ mod tests {
                     uptime_seconds: 5,
                     server_time: "2026-11-21 10:00:00".into(),
                 },
+                resume_token: None,
+                resumed: false,
             },
             timestamp: 1_700_000_000,
         };
@@ -193,6 +289,8 @@ mod tests {
             content: "hi".into(),
             timestamp: 9,
             txn_id: None,
+            id: None,
+            room: None,
         };
         assert_eq!(
             wire(&frame),
@@ -207,6 +305,7 @@ mod tests {
                 users_online: 1,
             },
             timestamp: 9,
+            room: None,
         };
         assert_eq!(
             wire(&leave),
@@ -224,6 +323,7 @@ mod tests {
                 connected_at: 3,
             }],
             timestamp: 4,
+            room: None,
         };
         assert_eq!(
             wire(&frame),
@@ -246,6 +346,24 @@ mod tests {
         assert_eq!(
             wire(&ServerMessage::error("Invalid message format", 1)),
             json!({"type":"error","content":{"message":"Invalid message format"},"timestamp":1})
+        );
+    }
+
+    #[test]
+    fn history_items_look_like_message_events_plus_id() {
+        let item = HistoryItem {
+            kind: MessageKind::Message,
+            id: 7,
+            room: "general".into(),
+            from_id: 1,
+            from_name: "Ann".into(),
+            content: "hi".into(),
+            timestamp: 5,
+        };
+        assert_eq!(
+            serde_json::to_value(&item).unwrap(),
+            json!({"type":"message","id":7,"room":"general","from_id":1,"from_name":"Ann",
+                "content":"hi","timestamp":5})
         );
     }
 
@@ -275,6 +393,23 @@ mod tests {
                 content: "<img src=x onerror=alert(1)>".into(),
                 timestamp: 1,
                 txn_id: Some("t".into()),
+                id: Some(7),
+                room: Some("general".into()),
+            },
+            ServerMessage::History {
+                content: History {
+                    room: "general".into(),
+                    messages: vec![HistoryItem {
+                        kind: MessageKind::Message,
+                        id: 7,
+                        room: "general".into(),
+                        from_id: 1,
+                        from_name: "b".into(),
+                        content: "hi".into(),
+                        timestamp: 1,
+                    }],
+                },
+                timestamp: 1,
             },
         ];
         for frame in frames {

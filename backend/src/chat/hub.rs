@@ -1,144 +1,307 @@
-//! [`Hub`]: who is online, and where each frame goes.
+//! [`Hub`]: who is connected, their sessions, and delivery of frames.
+//! Room and message handling live in `rooms.rs` and `messages.rs`.
 
 use super::now_unix;
 use super::outbox::{Eviction, Frame, Outbox};
-use confab_shared::client::{self, ClientMessage, DecodeError};
-use confab_shared::server::{
-    self, NameChanged, Presence, ServerMessage, Stats, UserInfo, UserRenamed, Welcome,
-};
+use super::rooms::Room;
+use super::session::{self, RecentTxns};
+use crate::store::{Range, Snapshot, Write};
+use confab_shared::client::{self, ClientMessage};
+use confab_shared::limits::DEFAULT_ROOM;
+use confab_shared::server::{self, Presence, ServerMessage, Stats, UserInfo, Welcome};
 use confab_shared::{UnixSeconds, UserId};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::sync::{Mutex, PoisonError};
-use std::time::Instant;
+use std::time::{Duration, Instant};
+use tokio::sync::mpsc;
 
 const WELCOME_TEXT: &str = "Welcome to the chat room!";
 
-struct Member {
-    name: String,
-    connected_at: UnixSeconds,
-    outbox: Outbox,
+/// Tunables of the core.
+#[derive(Debug, Clone)]
+pub struct HubSettings {
+    /// How long a dropped connection's user stays, resumable, before `leave`.
+    pub resume_grace: Duration,
+    /// Most rooms that may exist.
+    pub max_rooms: usize,
 }
 
-/// All online users and the routing between them.
+/// One connection of one user. A resumed user keeps the id; the connection changes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SessionId {
+    pub user: UserId,
+    conn: u64,
+}
+
+/// How a connection ended, which decides whether its user may resume.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Departure {
+    /// The user closed the connection, or was removed for cause: leave at once.
+    Left,
+    /// The network dropped: keep the user for the resume grace period.
+    Dropped,
+}
+
+/// A `get_history` the hub could not answer from memory: the caller asks the store
+/// and hands the result to [`Hub::deliver_history`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoreQuery {
+    pub user: UserId,
+    pub room: String,
+    pub range: Range,
+    pub limit: u32,
+}
+
+pub(super) struct Member {
+    pub name: String,
+    pub connected_at: UnixSeconds,
+    /// None while detached (dropped, within the resume grace period).
+    pub outbox: Option<Outbox>,
+    conn: u64,
+    token: String,
+    detached_at: Option<Instant>,
+    pub rooms: BTreeSet<String>,
+    pub txns: RecentTxns,
+}
+
+/// All users and rooms, and the routing between them.
 ///
 /// Every method runs to completion without awaiting, under one lock
-/// ([`SharedHub`]); that lock is what gives every client the same order of public
-/// messages.
+/// ([`SharedHub`]); that lock is what gives every client the same order of messages.
 pub struct Hub {
-    /// Ordered by id, so the online list reads in order of arrival.
-    members: BTreeMap<UserId, Member>,
-    next_id: UserId,
+    pub(super) members: BTreeMap<UserId, Member>,
+    pub(super) rooms: BTreeMap<String, Room>,
+    tokens: HashMap<String, UserId>,
+    next_user_id: UserId,
+    next_conn: u64,
     started: Instant,
-    /// Members whose queue overflowed during the current operation; they are
-    /// removed once it finishes, so a broadcast never mutates what it iterates.
+    /// Members whose queue overflowed during the current operation; removed once it
+    /// finishes, so a broadcast never mutates what it iterates.
     overflowed: Vec<UserId>,
-}
-
-impl Default for Hub {
-    fn default() -> Self {
-        Self::new()
-    }
+    /// The group-commit queue (see `store::commit`).
+    pub(super) persist: mpsc::Sender<Write>,
+    pub(super) settings: HubSettings,
 }
 
 impl Hub {
-    pub fn new() -> Self {
-        Self {
+    /// A hub holding the rooms and recent history in `snapshot`. Public messages and
+    /// new rooms are queued on `persist` and come back through [`Hub::committed`].
+    pub fn new(settings: HubSettings, persist: mpsc::Sender<Write>, snapshot: Snapshot) -> Self {
+        let mut hub = Self {
             members: BTreeMap::new(),
-            next_id: 1,
+            rooms: BTreeMap::new(),
+            tokens: HashMap::new(),
+            next_user_id: snapshot.max_user_id + 1,
+            next_conn: 0,
             started: Instant::now(),
             overflowed: Vec::new(),
+            persist,
+            settings,
+        };
+        for stored in snapshot.rooms {
+            hub.rooms.insert(stored.name, Room::restore(stored.recent));
         }
+        hub.rooms
+            .entry(DEFAULT_ROOM.into())
+            .or_insert_with(|| Room::restore(Vec::new()));
+        hub
     }
 
-    /// Number of users online.
+    /// Users online, counting those within their resume grace period.
     pub fn online(&self) -> usize {
         self.members.len()
     }
 
-    /// Registers a new connection as `User<id>`: sends it `welcome` and the online
-    /// list, and announces it to everyone else with `join`.
-    pub fn connect(&mut self, outbox: Outbox) -> UserId {
-        let id = self.next_id;
-        self.next_id += 1;
-        let name = format!("User{id}");
-        let now = now_unix();
+    /// Registers a connection. With a known `resume` token it takes over that user
+    /// (same id, name and rooms; no `join` broadcast; an older connection of that
+    /// user is closed). Otherwise a new `User<id>` joins `general`. Either way the
+    /// connection gets `welcome`, the `general` member list and its history.
+    pub fn connect(&mut self, outbox: Outbox, resume: Option<&str>) -> SessionId {
+        self.next_conn += 1;
+        let conn = self.next_conn;
+        if let Some(&user) = resume.and_then(|token| self.tokens.get(token)) {
+            let member = self.members.get_mut(&user).expect("tokens name members");
+            if let Some(previous) = member.outbox.replace(outbox) {
+                previous.evict(Eviction::Replaced);
+            }
+            member.conn = conn;
+            member.detached_at = None;
+            self.greet(user, true);
+            self.settle();
+            return SessionId { user, conn };
+        }
+
+        let user = self.next_user_id;
+        self.next_user_id += 1;
+        let name = format!("User{user}");
+        let token = session::new_token();
+        self.tokens.insert(token.clone(), user);
         self.members.insert(
-            id,
+            user,
             Member {
                 name: name.clone(),
-                connected_at: now,
-                outbox,
+                connected_at: now_unix(),
+                outbox: Some(outbox),
+                conn,
+                token,
+                detached_at: None,
+                rooms: BTreeSet::from([DEFAULT_ROOM.to_owned()]),
+                txns: RecentTxns::default(),
             },
         );
-
-        let welcome = ServerMessage::Welcome {
-            content: Welcome {
-                user_id: id,
-                user_name: name.clone(),
-                message: WELCOME_TEXT.into(),
-                server_stats: self.stats(),
-            },
-            timestamp: now,
-        };
-        self.send(id, &welcome);
-        self.send(id, &self.users_frame());
+        let general = self
+            .rooms
+            .get_mut(DEFAULT_ROOM)
+            .expect("general always exists");
+        general.members.insert(user);
+        let users_online = general.members.len();
+        self.greet(user, false);
         let join = ServerMessage::Join {
-            from_id: id,
+            from_id: user,
             from_name: name.clone(),
             content: Presence {
-                user_id: id,
+                user_id: user,
                 user_name: name,
-                users_online: self.online(),
+                users_online,
             },
-            timestamp: now,
+            timestamp: now_unix(),
+            room: Some(DEFAULT_ROOM.into()),
         };
-        self.broadcast(&join, Some(id));
+        self.broadcast_room(DEFAULT_ROOM, &join, Some(user));
         self.settle();
-        id
+        SessionId { user, conn }
     }
 
-    /// Removes a user and tells everyone left with `leave`. Unknown ids are ignored,
-    /// so a connection may call this however it ended.
-    pub fn disconnect(&mut self, id: UserId) {
-        self.remove(id);
-        self.settle();
+    fn greet(&mut self, user: UserId, resumed: bool) {
+        let member = &self.members[&user];
+        let welcome = ServerMessage::Welcome {
+            content: Welcome {
+                user_id: user,
+                user_name: member.name.clone(),
+                message: WELCOME_TEXT.into(),
+                server_stats: self.stats(),
+                resume_token: Some(member.token.clone()),
+                resumed,
+            },
+            timestamp: now_unix(),
+        };
+        self.send(user, &welcome);
+        self.send(user, &self.users_frame(DEFAULT_ROOM));
+        let history = self.rooms[DEFAULT_ROOM].history_frame(DEFAULT_ROOM, Range::Latest, u32::MAX);
+        self.send(
+            user,
+            &history.expect("the latest history is always in memory"),
+        );
     }
 
-    /// Decodes one text frame from `id` and acts on it; bad input gets an `error`.
-    pub fn handle_text(&mut self, id: UserId, text: &str) {
-        match client::decode(text) {
-            Ok(message) => self.handle(id, message),
-            Err(error) => self.send_error(id, &error.to_string()),
-        }
-    }
-
-    /// Acts on one decoded, validated message from `id`.
-    pub fn handle(&mut self, id: UserId, message: ClientMessage) {
-        if !self.members.contains_key(&id) {
+    /// Ends `session`'s connection. Ignored if the user has since connected again.
+    pub fn disconnect(&mut self, session: SessionId, departure: Departure) {
+        let Some(member) = self.members.get_mut(&session.user) else {
+            return;
+        };
+        if member.conn != session.conn {
             return;
         }
-        match message {
-            ClientMessage::Message { content, txn_id } => self.public_message(id, content, txn_id),
-            ClientMessage::SetName { name } => self.rename(id, name),
-            ClientMessage::PrivateMessage { to_id, content } => {
-                self.private_message(id, to_id, content)
-            }
-            ClientMessage::GetUsers {} => self.send(id, &self.users_frame()),
-            ClientMessage::GetStats {} => {
-                let stats = ServerMessage::Stats {
-                    content: self.stats(),
-                    timestamp: now_unix(),
-                };
-                self.send(id, &stats);
-            }
+        if departure == Departure::Dropped && !self.settings.resume_grace.is_zero() {
+            member.outbox = None;
+            member.detached_at = Some(Instant::now());
+        } else {
+            self.remove(session.user);
         }
         self.settle();
     }
 
-    /// Sends `id` an `error` frame; the connection stays open.
-    pub fn send_error(&mut self, id: UserId, text: &str) {
-        self.send(id, &ServerMessage::error(text, now_unix()));
+    /// Removes users whose resume grace period has run out, with `leave`.
+    pub fn expire(&mut self, now: Instant) {
+        let grace = self.settings.resume_grace;
+        let expired: Vec<UserId> = self
+            .members
+            .iter()
+            .filter(|(_, m)| {
+                m.detached_at
+                    .is_some_and(|at| now.duration_since(at) >= grace)
+            })
+            .map(|(&id, _)| id)
+            .collect();
+        for user in expired {
+            self.remove(user);
+        }
         self.settle();
+    }
+
+    /// Decodes one text frame from `session` and acts on it; bad input gets an `error`.
+    pub fn handle_text(&mut self, session: SessionId, text: &str) -> Option<StoreQuery> {
+        if !self.is_current(session) {
+            return None;
+        }
+        let query = match client::decode(text) {
+            Ok(message) => self.handle(session.user, message),
+            Err(error) => {
+                self.send_error(session.user, &error.to_string());
+                None
+            }
+        };
+        self.settle();
+        query
+    }
+
+    fn handle(&mut self, user: UserId, message: ClientMessage) -> Option<StoreQuery> {
+        match message {
+            ClientMessage::Message {
+                content,
+                txn_id,
+                room,
+            } => self.public_message(user, content, txn_id, room),
+            ClientMessage::SetName { name } => self.rename(user, name),
+            ClientMessage::PrivateMessage { to_id, content } => {
+                self.private_message(user, to_id, content)
+            }
+            ClientMessage::GetUsers { room } => {
+                let room = room.unwrap_or_else(|| DEFAULT_ROOM.into());
+                match self.rooms.contains_key(&room) {
+                    true => self.send(user, &self.users_frame(&room)),
+                    false => self.send_error(user, &format!("No such room: {room}")),
+                }
+            }
+            ClientMessage::GetStats {} => self.send(
+                user,
+                &ServerMessage::Stats {
+                    content: self.stats(),
+                    timestamp: now_unix(),
+                },
+            ),
+            ClientMessage::ListRooms {} => self.list_rooms(user),
+            ClientMessage::CreateRoom { room } => self.create_room(user, room),
+            ClientMessage::JoinRoom { room } => self.join_room(user, room),
+            ClientMessage::LeaveRoom { room } => self.leave_room(user, room),
+            ClientMessage::GetHistory {
+                room,
+                before_id,
+                after_id,
+                limit,
+            } => {
+                let range = match (before_id, after_id) {
+                    (Some(before), _) => Range::Before(before),
+                    (None, Some(after)) => Range::After(after),
+                    (None, None) => Range::Latest,
+                };
+                return self.history(
+                    user,
+                    room,
+                    range,
+                    limit.unwrap_or(confab_shared::limits::MAX_HISTORY),
+                );
+            }
+        }
+        None
+    }
+
+    /// Sends `session` an `error` frame; the connection stays open.
+    pub fn notify_error(&mut self, session: SessionId, text: &str) {
+        if self.is_current(session) {
+            self.send_error(session.user, text);
+            self.settle();
+        }
     }
 
     /// Current server statistics, with a true online count.
@@ -150,102 +313,54 @@ impl Hub {
         }
     }
 
-    fn public_message(&mut self, id: UserId, content: String, txn_id: Option<String>) {
-        let from_name = self.members[&id].name.clone();
-        let message = ServerMessage::Message {
-            from_id: id,
-            from_name,
-            content,
-            timestamp: now_unix(),
-            txn_id: None,
-        };
-        // Everyone, the sender included, gets the message at the same point in the
-        // stream; the lock makes that one order for all. The sender's copy differs
-        // only by the txn_id it chose, so it is encoded separately only then.
-        match txn_id {
-            None => self.broadcast(&message, None),
-            Some(txn_id) => {
-                self.broadcast(&message, Some(id));
-                let ServerMessage::Message {
-                    from_id,
-                    from_name,
-                    content,
-                    timestamp,
-                    ..
-                } = message
-                else {
-                    unreachable!("built as a message above")
-                };
-                let echo = ServerMessage::Message {
-                    from_id,
-                    from_name,
-                    content,
-                    timestamp,
-                    txn_id: Some(txn_id),
-                };
-                self.send(id, &echo);
-            }
-        }
+    fn is_current(&self, session: SessionId) -> bool {
+        self.members
+            .get(&session.user)
+            .is_some_and(|m| m.conn == session.conn && m.outbox.is_some())
     }
 
-    fn rename(&mut self, id: UserId, new_name: String) {
+    fn rename(&mut self, user: UserId, new_name: String) {
         let member = self
             .members
-            .get_mut(&id)
+            .get_mut(&user)
             .expect("caller checked membership");
         let old_name = std::mem::replace(&mut member.name, new_name.clone());
         let now = now_unix();
         let changed = ServerMessage::NameChanged {
-            content: NameChanged {
+            content: server::NameChanged {
                 old_name: old_name.clone(),
                 new_name: new_name.clone(),
             },
             timestamp: now,
         };
-        self.send(id, &changed);
+        self.send(user, &changed);
         let renamed = ServerMessage::UserRenamed {
-            from_id: id,
+            from_id: user,
             from_name: new_name.clone(),
-            content: UserRenamed {
-                user_id: id,
+            content: server::UserRenamed {
+                user_id: user,
                 old_name,
                 new_name,
             },
             timestamp: now,
         };
-        self.broadcast(&renamed, Some(id));
+        let frame = Frame::from(renamed.encode());
+        let others: Vec<UserId> = self
+            .members
+            .keys()
+            .copied()
+            .filter(|&id| id != user)
+            .collect();
+        for id in others {
+            self.push(id, frame.clone());
+        }
     }
 
-    fn private_message(&mut self, id: UserId, to_id: UserId, content: String) {
-        let Some(target) = self.members.get(&to_id) else {
-            self.send(
-                id,
-                &ServerMessage::error(DecodeError::UnknownRecipient.to_string(), now_unix()),
-            );
-            return;
-        };
-        let to_name = target.name.clone();
-        let now = now_unix();
-        let delivered = ServerMessage::PrivateMessage {
-            from_id: id,
-            from_name: self.members[&id].name.clone(),
-            content: content.clone(),
-            timestamp: now,
-        };
-        self.send(to_id, &delivered);
-        let receipt = ServerMessage::PrivateMessageSent {
-            to_id,
-            to_name,
-            content,
-            timestamp: now,
-        };
-        self.send(id, &receipt);
-    }
-
-    fn users_frame(&self) -> ServerMessage {
-        let users = self
+    pub(super) fn users_frame(&self, room: &str) -> ServerMessage {
+        let users = self.rooms[room]
             .members
             .iter()
+            .filter_map(|id| self.members.get(id).map(|m| (id, m)))
             .map(|(&id, m)| UserInfo {
                 id,
                 name: m.name.clone(),
@@ -255,49 +370,77 @@ impl Hub {
         ServerMessage::Users {
             content: users,
             timestamp: now_unix(),
+            room: Some(room.into()),
         }
     }
 
-    fn remove(&mut self, id: UserId) -> Option<Outbox> {
-        let member = self.members.remove(&id)?;
-        let leave = ServerMessage::Leave {
-            from_id: server::SYSTEM_ID,
-            from_name: server::SYSTEM_NAME.into(),
-            content: Presence {
-                user_id: id,
-                user_name: member.name,
-                users_online: self.online(),
-            },
-            timestamp: now_unix(),
-        };
-        self.broadcast(&leave, None);
-        Some(member.outbox)
+    fn remove(&mut self, user: UserId) -> Option<Outbox> {
+        let member = self.members.remove(&user)?;
+        self.tokens.remove(&member.token);
+        for room in &member.rooms {
+            let Some(r) = self.rooms.get_mut(room) else {
+                continue;
+            };
+            r.members.remove(&user);
+            let leave = ServerMessage::Leave {
+                from_id: server::SYSTEM_ID,
+                from_name: server::SYSTEM_NAME.into(),
+                content: Presence {
+                    user_id: user,
+                    user_name: member.name.clone(),
+                    users_online: r.members.len(),
+                },
+                timestamp: now_unix(),
+                room: Some(room.clone()),
+            };
+            self.broadcast_room(room, &leave, None);
+        }
+        member.outbox
     }
 
-    /// Encodes once, then queues the same bytes for every member but `except`.
-    fn broadcast(&mut self, message: &ServerMessage, except: Option<UserId>) {
+    /// Encodes once, then queues the same bytes for every member of `room` but `except`.
+    pub(super) fn broadcast_room(
+        &mut self,
+        room: &str,
+        message: &ServerMessage,
+        except: Option<UserId>,
+    ) {
+        let Some(room) = self.rooms.get(room) else {
+            return;
+        };
         let frame = Frame::from(message.encode());
-        for (&id, member) in &self.members {
-            if Some(id) != except && member.outbox.push(frame.clone()).is_err() {
+        for &id in &room.members {
+            if Some(id) != except
+                && let Some(outbox) = self.members.get(&id).and_then(|m| m.outbox.as_ref())
+                && outbox.push(frame.clone()).is_err()
+            {
                 self.overflowed.push(id);
             }
         }
     }
 
-    fn send(&mut self, id: UserId, message: &ServerMessage) {
-        if let Some(member) = self.members.get(&id)
-            && member.outbox.push(Frame::from(message.encode())).is_err()
+    pub(super) fn send(&mut self, user: UserId, message: &ServerMessage) {
+        self.push(user, Frame::from(message.encode()));
+    }
+
+    pub(super) fn send_error(&mut self, user: UserId, text: &str) {
+        self.send(user, &ServerMessage::error(text, now_unix()));
+    }
+
+    pub(super) fn push(&mut self, user: UserId, frame: Frame) {
+        if let Some(outbox) = self.members.get(&user).and_then(|m| m.outbox.as_ref())
+            && outbox.push(frame).is_err()
         {
-            self.overflowed.push(id);
+            self.overflowed.push(user);
         }
     }
 
-    /// Evicts members whose queue overflowed. Each eviction broadcasts a `leave`,
-    /// which may overflow further queues, so this runs until nothing is left.
-    fn settle(&mut self) {
-        while let Some(id) = self.overflowed.pop() {
-            if let Some(outbox) = self.remove(id) {
-                tracing::warn!(user_id = id, "send queue full; disconnecting slow client");
+    /// Evicts members whose queue overflowed. Each eviction broadcasts `leave`, which
+    /// may overflow further queues, so this runs until nothing is left.
+    pub(super) fn settle(&mut self) {
+        while let Some(user) = self.overflowed.pop() {
+            if let Some(outbox) = self.remove(user) {
+                tracing::warn!(user_id = user, "send queue full; disconnecting slow client");
                 outbox.evict(Eviction::QueueFull);
             }
         }
@@ -307,10 +450,13 @@ impl Hub {
 /// The hub behind a lock, shared by every connection.
 ///
 /// A plain `std` mutex: critical sections never await and only queue frames.
-#[derive(Default)]
 pub struct SharedHub(Mutex<Hub>);
 
 impl SharedHub {
+    pub fn new(hub: Hub) -> Self {
+        Self(Mutex::new(hub))
+    }
+
     /// Runs `f` with exclusive access to the hub.
     pub fn with<R>(&self, f: impl FnOnce(&mut Hub) -> R) -> R {
         // A panic inside the hub must not wedge every other connection.

@@ -1,10 +1,69 @@
-//! The hub driven directly, with channels standing in for sockets.
+//! The hub driven directly, with channels standing in for sockets and storage.
 
 use super::*;
+use crate::store::{Snapshot, Write};
+#[allow(unused_imports)]
+use confab_shared::server::History;
+use std::time::{Duration, Instant};
 use tokio::sync::{mpsc, oneshot};
 
+/// A hub plus the storage queue it writes to; `commit` plays the group commit.
+struct Harness {
+    hub: Hub,
+    stored: mpsc::Receiver<Write>,
+}
+
+impl std::ops::Deref for Harness {
+    type Target = Hub;
+    fn deref(&self) -> &Hub {
+        &self.hub
+    }
+}
+impl std::ops::DerefMut for Harness {
+    fn deref_mut(&mut self) -> &mut Hub {
+        &mut self.hub
+    }
+}
+
+impl Harness {
+    fn new() -> Self {
+        Self::with_grace(Duration::ZERO)
+    }
+
+    fn with_grace(resume_grace: Duration) -> Self {
+        let (tx, stored) = mpsc::channel(64);
+        let settings = HubSettings {
+            resume_grace,
+            max_rooms: 10,
+        };
+        let snapshot = Snapshot {
+            rooms: ["general", "random", "gaming"]
+                .map(|name| crate::store::StoredRoom {
+                    name: name.into(),
+                    recent: vec![],
+                })
+                .into(),
+            max_user_id: 0,
+        };
+        Self {
+            hub: Hub::new(settings, tx, snapshot),
+            stored,
+        }
+    }
+
+    /// Stores (or, with `ok == false`, fails to store) everything queued.
+    fn commit(&mut self, ok: bool) -> usize {
+        let mut batch = Vec::new();
+        while let Ok(write) = self.stored.try_recv() {
+            batch.push(write);
+        }
+        self.hub.committed(&batch, ok);
+        batch.len()
+    }
+}
+
 struct TestClient {
-    id: UserId,
+    id: SessionId,
     frames: mpsc::Receiver<Frame>,
     evicted: oneshot::Receiver<Eviction>,
 }
@@ -15,14 +74,22 @@ impl TestClient {
     }
 
     fn join_with_queue(hub: &mut Hub, capacity: usize) -> Self {
+        Self::connect(hub, capacity, None)
+    }
+
+    fn connect(hub: &mut Hub, capacity: usize, resume: Option<&str>) -> Self {
         let (tx, frames) = mpsc::channel(capacity);
         let (evict_tx, evicted) = oneshot::channel();
-        let id = hub.connect(Outbox::new(tx, evict_tx));
+        let id = hub.connect(Outbox::new(tx, evict_tx), resume);
         Self {
             id,
             frames,
             evicted,
         }
+    }
+
+    fn user(&self) -> UserId {
+        self.id.user
     }
 
     /// Everything queued so far, decoded.
@@ -33,10 +100,20 @@ impl TestClient {
         }
         out
     }
+
+    fn contents(&mut self) -> Vec<String> {
+        self.drain()
+            .into_iter()
+            .filter_map(|f| match f {
+                ServerMessage::Message { content, .. } => Some(content),
+                _ => None,
+            })
+            .collect()
+    }
 }
 
 fn send(hub: &mut Hub, client: &TestClient, text: &str) {
-    hub.handle_text(client.id, text);
+    assert_eq!(hub.handle_text(client.id, text), None);
 }
 
 fn only_error(frames: Vec<ServerMessage>) -> String {
@@ -48,11 +125,11 @@ fn only_error(frames: Vec<ServerMessage>) -> String {
 
 #[test]
 fn connect_sends_welcome_then_users_and_announces_join() {
-    let mut hub = Hub::new();
+    let mut hub = Harness::new();
     let mut ann = TestClient::join(&mut hub);
     let frames = ann.drain();
     assert!(matches!(&frames[0], ServerMessage::Welcome { content, .. }
-        if content.user_id == ann.id && content.user_name == "User1"
+        if content.user_id == ann.user() && content.user_name == "User1"
             && content.server_stats.users_online == 1));
     assert!(matches!(&frames[1], ServerMessage::Users { content, .. } if content.len() == 1));
 
@@ -60,17 +137,17 @@ fn connect_sends_welcome_then_users_and_announces_join() {
     let join = ann.drain();
     assert!(
         matches!(join.as_slice(), [ServerMessage::Join { from_id, content, .. }]
-        if *from_id == bob.id && content.user_name == "User2" && content.users_online == 2)
+        if *from_id == bob.user() && content.user_name == "User2" && content.users_online == 2)
     );
     assert!(
         matches!(&bob.drain()[1], ServerMessage::Users { content, .. }
-        if content.iter().map(|u| u.id).collect::<Vec<_>>() == vec![ann.id, bob.id])
+        if content.iter().map(|u| u.id).collect::<Vec<_>>() == vec![ann.user(), bob.user()])
     );
 }
 
 #[test]
 fn public_messages_reach_everyone_including_the_sender_in_one_order() {
-    let mut hub = Hub::new();
+    let mut hub = Harness::new();
     let mut ann = TestClient::join(&mut hub);
     let mut bob = TestClient::join(&mut hub);
     ann.drain();
@@ -82,6 +159,11 @@ fn public_messages_reach_everyone_including_the_sender_in_one_order() {
         r#"{"type":"message","content":"two","txn_id":"b1"}"#,
     );
     send(&mut hub, &ann, r#"{"type":"message","content":"three"}"#);
+    assert!(
+        ann.drain().is_empty(),
+        "nothing is shown before it is stored"
+    );
+    assert_eq!(hub.commit(true), 3);
 
     let texts = |frames: Vec<ServerMessage>| -> Vec<(String, Option<String>)> {
         frames
@@ -107,7 +189,7 @@ fn public_messages_reach_everyone_including_the_sender_in_one_order() {
 
 #[test]
 fn rename_tells_self_and_others() {
-    let mut hub = Hub::new();
+    let mut hub = Harness::new();
     let mut ann = TestClient::join(&mut hub);
     let mut bob = TestClient::join(&mut hub);
     ann.drain();
@@ -119,7 +201,7 @@ fn rename_tells_self_and_others() {
     );
     assert!(
         matches!(bob.drain().as_slice(), [ServerMessage::UserRenamed { from_id, from_name, content, .. }]
-        if *from_id == ann.id && from_name == "Ann" && content.old_name == "User1")
+        if *from_id == ann.user() && from_name == "Ann" && content.old_name == "User1")
     );
 
     send(
@@ -136,7 +218,7 @@ fn rename_tells_self_and_others() {
 
 #[test]
 fn private_messages_reach_only_their_target() {
-    let mut hub = Hub::new();
+    let mut hub = Harness::new();
     let mut ann = TestClient::join(&mut hub);
     let mut bob = TestClient::join(&mut hub);
     let mut cy = TestClient::join(&mut hub);
@@ -145,16 +227,16 @@ fn private_messages_reach_only_their_target() {
     }
     let frame = format!(
         r#"{{"type":"private_message","to_id":"{}","content":"psst"}}"#,
-        bob.id
+        bob.user()
     );
     send(&mut hub, &ann, &frame);
     assert!(
         matches!(bob.drain().as_slice(), [ServerMessage::PrivateMessage { from_id, content, .. }]
-        if *from_id == ann.id && content == "psst")
+        if *from_id == ann.user() && content == "psst")
     );
     assert!(
         matches!(ann.drain().as_slice(), [ServerMessage::PrivateMessageSent { to_id, to_name, .. }]
-        if *to_id == bob.id && to_name == "User2")
+        if *to_id == bob.user() && to_name == "User2")
     );
     assert!(cy.drain().is_empty());
 
@@ -168,7 +250,7 @@ fn private_messages_reach_only_their_target() {
 
 #[test]
 fn bad_frames_get_errors_and_the_user_stays_online() {
-    let mut hub = Hub::new();
+    let mut hub = Harness::new();
     let mut ann = TestClient::join(&mut hub);
     ann.drain();
     for frame in ["123", "true", r#"{"type":null}"#, "not json"] {
@@ -186,26 +268,26 @@ fn bad_frames_get_errors_and_the_user_stays_online() {
 
 #[test]
 fn disconnect_announces_leave_with_true_count() {
-    let mut hub = Hub::new();
+    let mut hub = Harness::new();
     let mut ann = TestClient::join(&mut hub);
     let bob = TestClient::join(&mut hub);
     ann.drain();
-    hub.disconnect(bob.id);
+    hub.disconnect(bob.id, Departure::Left);
     assert!(
         matches!(ann.drain().as_slice(), [ServerMessage::Leave { from_id: 0, content, .. }]
-        if content.user_id == bob.id && content.users_online == 1)
+        if content.user_id == bob.user() && content.users_online == 1)
     );
-    hub.disconnect(bob.id); // twice is harmless
+    hub.disconnect(bob.id, Departure::Left); // twice is harmless
     assert!(ann.drain().is_empty());
     assert_eq!(hub.online(), 1);
 }
 
 #[test]
 fn a_client_whose_queue_overflows_is_evicted_and_others_carry_on() {
-    let mut hub = Hub::new();
+    let mut hub = Harness::new();
     let mut reader = TestClient::join(&mut hub);
-    // Room for the welcome, the online list, and one more frame.
-    let mut stalled = TestClient::join_with_queue(&mut hub, 3);
+    // Room for the welcome, the online list, the history, and one more frame.
+    let mut stalled = TestClient::join_with_queue(&mut hub, 4);
     reader.drain();
     for i in 0..5 {
         send(
@@ -214,6 +296,7 @@ fn a_client_whose_queue_overflows_is_evicted_and_others_carry_on() {
             &format!(r#"{{"type":"message","content":"m{i}"}}"#),
         );
     }
+    hub.commit(true);
     assert_eq!(stalled.evicted.try_recv(), Ok(Eviction::QueueFull));
     assert_eq!(hub.online(), 1);
     let seen = reader.drain();
@@ -226,14 +309,282 @@ fn a_client_whose_queue_overflows_is_evicted_and_others_carry_on() {
     assert!(
         seen.iter()
             .any(|f| matches!(f, ServerMessage::Leave { content, .. }
-        if content.user_id == stalled.id && content.users_online == 1))
+        if content.user_id == stalled.user() && content.users_online == 1))
     );
 }
 
 #[test]
 fn a_normal_leave_is_not_an_eviction() {
-    let mut hub = Hub::new();
+    let mut hub = Harness::new();
     let mut ann = TestClient::join(&mut hub);
-    hub.disconnect(ann.id);
+    hub.disconnect(ann.id, Departure::Left);
     assert!(ann.evicted.try_recv().is_err());
+}
+
+#[test]
+fn connect_sends_history_of_general_after_welcome_and_users() {
+    let mut hub = Harness::new();
+    let ann = TestClient::join(&mut hub);
+    for i in 0..3 {
+        send(
+            &mut hub,
+            &ann,
+            &format!(r#"{{"type":"message","content":"h{i}"}}"#),
+        );
+    }
+    hub.commit(true);
+    let mut bob = TestClient::join(&mut hub);
+    let frames = bob.drain();
+    assert!(
+        matches!(&frames[0], ServerMessage::Welcome { content, .. } if content.resume_token.is_some())
+    );
+    assert!(matches!(&frames[1], ServerMessage::Users { .. }));
+    let ServerMessage::History { content, .. } = &frames[2] else {
+        panic!("history third: {frames:?}")
+    };
+    assert_eq!(content.room, "general");
+    let ids: Vec<_> = content
+        .messages
+        .iter()
+        .map(|m| (m.id, m.content.as_str()))
+        .collect();
+    assert_eq!(ids, [(1, "h0"), (2, "h1"), (3, "h2")]);
+}
+
+#[test]
+fn a_resent_txn_is_stored_once_and_acknowledged_again() {
+    let mut hub = Harness::new();
+    let mut ann = TestClient::join(&mut hub);
+    let frame = r#"{"type":"message","content":"once","txn_id":"t1"}"#;
+    send(&mut hub, &ann, frame);
+    send(&mut hub, &ann, frame); // resent while in flight
+    assert_eq!(hub.commit(true), 1);
+    send(&mut hub, &ann, frame); // resent after it was stored
+    assert_eq!(hub.commit(true), 0);
+    let echoes: Vec<_> = ann
+        .drain()
+        .into_iter()
+        .filter_map(|f| match f {
+            ServerMessage::Message { id, txn_id, .. } => Some((id, txn_id)),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(
+        echoes,
+        [(Some(1), Some("t1".into())), (Some(1), Some("t1".into()))]
+    );
+}
+
+#[test]
+fn rooms_are_isolated() {
+    let mut hub = Harness::new();
+    let mut ann = TestClient::join(&mut hub);
+    let mut bob = TestClient::join(&mut hub);
+    send(&mut hub, &ann, r#"{"type":"join_room","room":"gaming"}"#);
+    ann.drain();
+    bob.drain();
+    send(
+        &mut hub,
+        &ann,
+        r#"{"type":"message","content":"gg","room":"gaming"}"#,
+    );
+    send(
+        &mut hub,
+        &bob,
+        r#"{"type":"message","content":"gg","room":"gaming"}"#,
+    );
+    hub.commit(true);
+    assert_eq!(ann.contents(), ["gg"]);
+    assert!(
+        matches!(bob.drain().as_slice(), [ServerMessage::Error { content, .. }]
+        if content.message == "You are not in room: gaming")
+    );
+    // Ids count per room: gaming's first message is 1 even after general's.
+    send(&mut hub, &ann, r#"{"type":"message","content":"hi"}"#);
+    hub.commit(true);
+    assert!(bob.drain().iter().any(
+        |f| matches!(f, ServerMessage::Message { id: Some(1), room: Some(r), .. } if r == "general")
+    ));
+}
+
+#[test]
+fn joining_a_room_announces_and_returns_members_and_history() {
+    let mut hub = Harness::new();
+    let mut ann = TestClient::join(&mut hub);
+    let mut bob = TestClient::join(&mut hub);
+    send(&mut hub, &ann, r#"{"type":"join_room","room":"random"}"#);
+    send(
+        &mut hub,
+        &ann,
+        r#"{"type":"message","content":"first","room":"random"}"#,
+    );
+    hub.commit(true);
+    ann.drain();
+    send(&mut hub, &bob, r#"{"type":"join_room","room":"random"}"#);
+    let joined = bob.drain().into_iter().find_map(|f| match f {
+        ServerMessage::RoomJoined { content, .. } => Some(content),
+        _ => None,
+    });
+    let joined = joined.expect("room_joined");
+    assert_eq!(joined.users.len(), 2);
+    assert_eq!(
+        joined
+            .history
+            .iter()
+            .map(|m| m.content.as_str())
+            .collect::<Vec<_>>(),
+        ["first"]
+    );
+    assert!(
+        matches!(ann.drain().as_slice(), [ServerMessage::Join { room: Some(r), content, .. }]
+        if r == "random" && content.users_online == 2)
+    );
+    send(&mut hub, &bob, r#"{"type":"leave_room","room":"random"}"#);
+    assert!(
+        matches!(ann.drain().as_slice(), [ServerMessage::Leave { room: Some(r), .. }] if r == "random")
+    );
+}
+
+#[test]
+fn created_rooms_are_announced_once_stored_and_names_are_unique() {
+    let mut hub = Harness::new();
+    let mut ann = TestClient::join(&mut hub);
+    let mut bob = TestClient::join(&mut hub);
+    ann.drain();
+    bob.drain();
+    send(&mut hub, &ann, r#"{"type":"create_room","room":"books"}"#);
+    assert!(matches!(
+        ann.drain().as_slice(),
+        [ServerMessage::RoomJoined { .. }]
+    ));
+    assert!(bob.drain().is_empty());
+    hub.commit(true);
+    assert!(
+        matches!(bob.drain().as_slice(), [ServerMessage::RoomCreated { content, .. }] if content.room == "books")
+    );
+    send(&mut hub, &bob, r#"{"type":"create_room","room":"BOOKS"}"#);
+    assert!(matches!(
+        bob.drain().as_slice(),
+        [ServerMessage::Error { .. }]
+    ));
+}
+
+#[test]
+fn storage_failure_tells_the_sender_and_shows_nothing() {
+    let mut hub = Harness::new();
+    let mut ann = TestClient::join(&mut hub);
+    let mut bob = TestClient::join(&mut hub);
+    ann.drain();
+    bob.drain();
+    send(
+        &mut hub,
+        &ann,
+        r#"{"type":"message","content":"lost?","txn_id":"t9"}"#,
+    );
+    hub.commit(false);
+    assert!(
+        matches!(ann.drain().as_slice(), [ServerMessage::Error { content, .. }]
+        if content.txn_id.as_deref() == Some("t9") && content.message.contains("not saved"))
+    );
+    assert!(bob.drain().is_empty());
+    // The same txn may be sent again and now goes through.
+    send(
+        &mut hub,
+        &ann,
+        r#"{"type":"message","content":"lost?","txn_id":"t9"}"#,
+    );
+    assert_eq!(hub.commit(true), 1);
+    assert_eq!(bob.contents(), ["lost?"]);
+}
+
+#[test]
+fn a_dropped_user_resumes_within_grace_without_leave_or_join() {
+    let mut hub = Harness::with_grace(Duration::from_secs(30));
+    let mut ann = TestClient::join(&mut hub);
+    let mut bob = TestClient::join(&mut hub);
+    let token = match &bob.drain()[0] {
+        ServerMessage::Welcome { content, .. } => content.resume_token.clone().unwrap(),
+        other => panic!("{other:?}"),
+    };
+    ann.drain();
+    hub.disconnect(bob.id, Departure::Dropped);
+    hub.expire(Instant::now());
+    assert_eq!(hub.online(), 2, "still online during grace");
+    let mut again = TestClient::connect(&mut hub, 64, Some(&token));
+    assert_eq!(again.user(), bob.user());
+    assert!(matches!(&again.drain()[0], ServerMessage::Welcome { content, .. } if content.resumed));
+    assert!(ann.drain().is_empty(), "no leave/join flap");
+    // The old connection's late goodbye does not end the new one.
+    hub.disconnect(bob.id, Departure::Left);
+    assert_eq!(hub.online(), 2);
+}
+
+#[test]
+fn resuming_while_the_old_connection_lives_replaces_it() {
+    let mut hub = Harness::with_grace(Duration::from_secs(30));
+    let mut bob = TestClient::join(&mut hub);
+    let token = match &bob.drain()[0] {
+        ServerMessage::Welcome { content, .. } => content.resume_token.clone().unwrap(),
+        other => panic!("{other:?}"),
+    };
+    let again = TestClient::connect(&mut hub, 64, Some(&token));
+    assert_eq!(again.user(), bob.user());
+    assert_eq!(bob.evicted.try_recv(), Ok(Eviction::Replaced));
+}
+
+#[test]
+fn grace_expiry_announces_leave() {
+    let mut hub = Harness::with_grace(Duration::from_secs(30));
+    let mut ann = TestClient::join(&mut hub);
+    let bob = TestClient::join(&mut hub);
+    ann.drain();
+    hub.disconnect(bob.id, Departure::Dropped);
+    hub.expire(Instant::now() + Duration::from_secs(31));
+    assert!(
+        matches!(ann.drain().as_slice(), [ServerMessage::Leave { content, .. }] if content.user_id == bob.user())
+    );
+    assert_eq!(hub.online(), 1);
+}
+
+#[test]
+fn history_beyond_memory_is_asked_of_the_store() {
+    let mut hub = Harness::new();
+    let mut ann = TestClient::connect(&mut hub, 512, None);
+    for i in 0..105 {
+        send(
+            &mut hub,
+            &ann,
+            &format!(r#"{{"type":"message","content":"{i}"}}"#),
+        );
+        if i % 50 == 49 {
+            hub.commit(true);
+        }
+    }
+    hub.commit(true);
+    ann.drain();
+    // The last 100 (ids 6..=105) are in memory.
+    assert_eq!(
+        hub.handle_text(
+            ann.id,
+            r#"{"type":"get_history","room":"general","after_id":50}"#
+        ),
+        None
+    );
+    assert!(
+        matches!(ann.drain().as_slice(), [ServerMessage::History { content, .. }]
+        if content.messages.len() == 55 && content.messages[0].id == 51)
+    );
+    let query = hub.handle_text(
+        ann.id,
+        r#"{"type":"get_history","room":"general","before_id":10,"limit":20}"#,
+    );
+    assert_eq!(
+        query.map(|q| q.range),
+        Some(crate::store::Range::Before(10))
+    );
+    let query = hub.handle_text(
+        ann.id,
+        r#"{"type":"get_history","room":"general","after_id":2}"#,
+    );
+    assert_eq!(query.map(|q| q.range), Some(crate::store::Range::After(2)));
 }

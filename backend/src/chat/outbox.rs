@@ -11,6 +11,8 @@ pub type Frame = axum::extract::ws::Utf8Bytes;
 pub enum Eviction {
     /// The client stopped reading and its bounded queue filled up.
     QueueFull,
+    /// The same user resumed on a newer connection.
+    Replaced,
 }
 
 /// The sending half of a connection's bounded frame queue.

@@ -2,59 +2,84 @@
 
 use super::close_code;
 use super::reader::{self, End};
-use super::writer::{self, Control};
-use crate::chat::{Eviction, Outbox};
+use super::writer;
+use crate::chat::{Departure, Eviction, Outbox};
 use crate::server::AppState;
-use axum::extract::ws::{CloseFrame, WebSocket};
-use futures_util::StreamExt;
+use axum::extract::ws::{CloseFrame, Message, WebSocket};
+use futures_util::{SinkExt, StreamExt};
 use std::sync::Arc;
 use tokio::sync::{OwnedSemaphorePermit, mpsc, oneshot};
 
 /// Runs a connection until the client leaves, misbehaves, is evicted, or the
-/// server shuts down; then tells the others (`leave`) and closes with a code that
-/// says why. `_permit` holds this connection's place under the connection cap.
-pub async fn run(app: Arc<AppState>, socket: WebSocket, _permit: OwnedSemaphorePermit) {
+/// server shuts down; then leaves the hub and closes with a code that says why.
+/// `_permit` holds this connection's place under the connection cap; `resume` is
+/// the token from `?resume=`, if any.
+pub async fn run(
+    app: Arc<AppState>,
+    socket: WebSocket,
+    _permit: OwnedSemaphorePermit,
+    resume: Option<String>,
+) {
     let (sink, stream) = socket.split();
     let (frames_tx, frames_rx) = mpsc::channel(app.config.send_queue);
     let (evicted_tx, evicted_rx) = oneshot::channel();
-    let (control_tx, control_rx) = mpsc::channel(4);
-    let id = app
-        .hub
-        .with(|hub| hub.connect(Outbox::new(frames_tx, evicted_tx)));
-    tracing::info!(user_id = id, "connected");
+    let (ping_tx, ping_rx) = mpsc::channel(1);
+    let outbox = Outbox::new(frames_tx, evicted_tx);
+    let session = app.hub.with(|hub| hub.connect(outbox, resume.as_deref()));
+    tracing::info!(
+        user_id = session.user,
+        resumed = resume.is_some(),
+        "connected"
+    );
 
     let write_timeout = app.config.write_timeout();
-    let mut writer = tokio::spawn(writer::run(sink, frames_rx, control_rx, write_timeout));
+    let mut writer = tokio::spawn(writer::run(sink, frames_rx, ping_rx, write_timeout));
     let mut writer_done = false;
     let end = tokio::select! {
-        end = reader::run(&app, id, stream, &control_tx) => end,
-        Ok(Eviction::QueueFull) = evicted_rx => End::TooSlow,
+        end = reader::run(&app, session, stream, &ping_tx) => end,
+        Ok(eviction) = evicted_rx => match eviction {
+            Eviction::QueueFull => End::TooSlow,
+            Eviction::Replaced => End::Replaced,
+        },
         () = app.shutdown.cancelled() => End::Shutdown,
         _ = &mut writer => { writer_done = true; End::WriteFailed }
     };
 
-    // Queue the close before leaving the hub: leaving drops our frame queue, and the
-    // writer must see the close first to send the right code.
-    if let Some(frame) = close_frame(&end) {
-        let _ = control_tx.try_send(Control::Close(frame));
+    // Leaving the hub closes our frame queue; the writer then finishes what was
+    // queued and hands back the socket for the close frame, which must come last.
+    app.hub.with(|hub| hub.disconnect(session, departure(end)));
+    tracing::info!(user_id = session.user, reason = ?end, "disconnected");
+    if writer_done {
+        return;
     }
-    app.hub.with(|hub| hub.disconnect(id));
-    drop(control_tx);
-    tracing::info!(user_id = id, reason = ?end, "disconnected");
+    let sink = match tokio::time::timeout(write_timeout, &mut writer).await {
+        Ok(Ok(Some(sink))) => sink,
+        Ok(_) => return,
+        Err(_) => return writer.abort(),
+    };
+    let _ = tokio::time::timeout(write_timeout, close(sink, close_frame(end))).await;
+}
 
-    if !writer_done
-        && tokio::time::timeout(write_timeout, &mut writer)
-            .await
-            .is_err()
-    {
-        writer.abort();
+async fn close(mut sink: writer::Sink, frame: Option<CloseFrame>) {
+    if let Some(frame) = frame {
+        let _ = sink.send(Message::Close(Some(frame))).await;
+    }
+    let _ = sink.close().await;
+}
+
+/// A network failure may be resumed; a close, or removal for cause, may not.
+fn departure(end: End) -> Departure {
+    match end {
+        End::Io | End::HeartbeatTimeout | End::WriteFailed => Departure::Dropped,
+        _ => Departure::Left,
     }
 }
 
-fn close_frame(end: &End) -> Option<CloseFrame> {
+fn close_frame(end: End) -> Option<CloseFrame> {
     let (code, reason) = match end {
         End::ClientClosed | End::WriteFailed | End::Io => return None,
         End::Shutdown => (close_code::GOING_AWAY, "Server shutting down"),
+        End::Replaced => (close_code::NORMAL, "Session resumed on another connection"),
         End::HeartbeatTimeout => (close_code::GOING_AWAY, "Heartbeat timeout"),
         End::TooSlow => (close_code::POLICY, "Too slow: send queue full"),
         End::RateAbuse => (close_code::POLICY, "Rate limit repeatedly exceeded"),

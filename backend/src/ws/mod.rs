@@ -9,7 +9,7 @@ mod writer;
 
 use crate::server::AppState;
 use axum::extract::ws::{Message, WebSocket, WebSocketUpgrade};
-use axum::extract::{State, ws::CloseFrame};
+use axum::extract::{Query, State, ws::CloseFrame};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use confab_shared::server::ServerMessage;
@@ -27,6 +27,7 @@ const WRITE_BUFFER_BYTES: usize = 16 * 1024;
 
 /// Close codes Confab sends (RFC 6455 §7.4.1).
 pub mod close_code {
+    pub const NORMAL: u16 = 1000;
     pub const GOING_AWAY: u16 = 1001;
     pub const PROTOCOL_ERROR: u16 = 1002;
     pub const INVALID_UTF8: u16 = 1007;
@@ -39,6 +40,7 @@ pub mod close_code {
 /// the socket to its own task.
 pub async fn upgrade(
     State(app): State<Arc<AppState>>,
+    Query(params): Query<Params>,
     headers: HeaderMap,
     ws: WebSocketUpgrade,
 ) -> Response {
@@ -58,11 +60,18 @@ pub async fn upgrade(
     ws.on_upgrade(move |socket| {
         tasks.track_future(async move {
             match permit {
-                Some(permit) => connection::run(app, socket, permit).await,
+                Some(permit) => connection::run(app, socket, permit, params.resume).await,
                 None => refuse_full(socket).await,
             }
         })
     })
+}
+
+/// Query parameters of the upgrade request.
+#[derive(Debug, Default, serde::Deserialize)]
+pub struct Params {
+    /// `resume_token` from an earlier `welcome`.
+    pub resume: Option<String>,
 }
 
 /// Tells a newcomer past the connection cap why, then closes with 1013.

@@ -1,6 +1,6 @@
 //! The reading half of a connection: rate limits, heartbeat, and frames into the hub.
 
-use super::writer::Control;
+use crate::chat::SessionId;
 use crate::server::AppState;
 use axum::extract::ws::{Message, WebSocket};
 use futures_util::StreamExt;
@@ -24,6 +24,7 @@ pub enum End {
     TooSlow,
     Shutdown,
     WriteFailed,
+    Replaced,
 }
 
 const RATE_LIMITED: &str = "Rate limit exceeded: slow down";
@@ -35,9 +36,9 @@ const BINARY_REFUSED: &str = "Binary frames are not supported; send JSON text";
 /// arrives within `pong_timeout` after that, the client is gone.
 pub async fn run(
     app: &Arc<AppState>,
-    id: u64,
+    session: SessionId,
     mut stream: SplitStream<WebSocket>,
-    control: &mpsc::Sender<Control>,
+    pings: &mpsc::Sender<()>,
 ) -> End {
     let config = &app.config;
     let limiter = frame_limiter(config.rate_per_sec, config.rate_burst);
@@ -54,7 +55,7 @@ pub async fn run(
                     return End::HeartbeatTimeout;
                 }
                 awaiting_pong = true;
-                let _ = control.try_send(Control::Ping);
+                let _ = pings.try_send(());
                 idle.as_mut().reset(Instant::now() + config.pong_timeout());
                 continue;
             }
@@ -78,12 +79,24 @@ pub async fn run(
             if strikes.check().is_err() {
                 return End::RateAbuse;
             }
-            app.hub.with(|hub| hub.send_error(id, RATE_LIMITED));
+            app.hub.with(|hub| hub.notify_error(session, RATE_LIMITED));
             continue;
         }
         match message {
-            Message::Text(text) => app.hub.with(|hub| hub.handle_text(id, text.as_str())),
-            Message::Binary(_) => app.hub.with(|hub| hub.send_error(id, BINARY_REFUSED)),
+            Message::Text(text) => {
+                if let Some(query) = app.hub.with(|hub| hub.handle_text(session, text.as_str())) {
+                    // Older history than memory holds: one query, this connection only.
+                    let found = app
+                        .store
+                        .history(&query.room, query.range, query.limit)
+                        .await;
+                    let found = found.map_err(|e| e.to_string());
+                    app.hub.with(|hub| hub.deliver_history(&query, found));
+                }
+            }
+            Message::Binary(_) => app
+                .hub
+                .with(|hub| hub.notify_error(session, BINARY_REFUSED)),
             // tungstenite answers pings by itself.
             _ => {}
         }
@@ -104,9 +117,12 @@ fn strike_limiter(per_minute: u32) -> DefaultDirectRateLimiter {
 /// Maps a read error to the close it deserves.
 fn classify(error: axum::Error) -> End {
     use tungstenite::Error;
+    use tungstenite::error::ProtocolError;
     match error.into_inner().downcast::<Error>().map(|e| *e) {
         Ok(Error::Capacity(_)) => End::TooBig,
         Ok(Error::Utf8(_)) => End::InvalidUtf8,
+        // The TCP connection vanished: a network drop, not a misbehaving client.
+        Ok(Error::Protocol(ProtocolError::ResetWithoutClosingHandshake)) => End::Io,
         Ok(Error::Protocol(_)) => End::Protocol,
         _ => End::Io,
     }

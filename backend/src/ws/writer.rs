@@ -1,7 +1,8 @@
-//! The writing half of a connection: the only place that awaits this socket.
+//! The writing half of a connection: the only place that awaits this socket while
+//! the connection is live.
 
-use super::super::chat::Frame;
-use axum::extract::ws::{CloseFrame, Message, WebSocket};
+use crate::chat::Frame;
+use axum::extract::ws::{Message, WebSocket};
 use futures_util::SinkExt;
 use futures_util::stream::SplitSink;
 use std::time::Duration;
@@ -10,70 +11,43 @@ use tokio::sync::mpsc;
 /// Frames written per flush at most, so a long backlog still flushes regularly.
 const MAX_BATCH: usize = 256;
 
-/// Requests from the connection to its writer, served before queued frames.
-#[derive(Debug)]
-pub enum Control {
-    Ping,
-    Close(CloseFrame),
-}
+pub type Sink = SplitSink<WebSocket, Message>;
 
-/// Writes the hub's frames until the queue closes, a `Close` arrives, or a write
-/// fails or takes longer than `write_timeout`.
+/// Writes the hub's frames, and a ping whenever one is asked for, until the hub
+/// closes the queue. Every frame already queued is fed before one flush, so under
+/// load one syscall carries many frames.
 ///
-/// Every frame already queued is fed before one flush, so under load one syscall
-/// carries many frames.
+/// Returns the sink once everything queued is written, so the connection can send
+/// its close frame last; `None` if a write failed or took longer than `write_timeout`.
 pub async fn run(
-    mut sink: SplitSink<WebSocket, Message>,
+    mut sink: Sink,
     mut frames: mpsc::Receiver<Frame>,
-    mut control: mpsc::Receiver<Control>,
+    mut pings: mpsc::Receiver<()>,
     write_timeout: Duration,
-) {
+) -> Option<Sink> {
     loop {
-        let step = tokio::select! {
+        let next = tokio::select! {
             biased;
-            Some(request) = control.recv() => match request {
-                Control::Ping => Step::Ping,
-                Control::Close(frame) => Step::Close(Some(frame)),
-            },
+            Some(()) = pings.recv() => None,
             frame = frames.recv() => match frame {
-                Some(frame) => Step::Frames(frame),
-                None => Step::Close(None),
+                Some(frame) => Some(frame),
+                None => return Some(sink),
             },
         };
-        let finished = matches!(step, Step::Close(_));
         let written = tokio::time::timeout(write_timeout, async {
-            match step {
-                Step::Frames(first) => {
-                    sink.feed(Message::Text(first)).await?;
-                    for _ in 1..MAX_BATCH {
-                        let Ok(next) = frames.try_recv() else { break };
-                        sink.feed(Message::Text(next)).await?;
-                    }
-                    sink.flush().await
-                }
-                Step::Ping => sink.send(Message::Ping(Default::default())).await,
-                Step::Close(frame) => {
-                    // What was queued before the close still goes out first: an
-                    // error that explains the close, or messages already accepted.
-                    while let Ok(next) = frames.try_recv() {
-                        sink.feed(Message::Text(next)).await?;
-                    }
-                    if let Some(frame) = frame {
-                        sink.send(Message::Close(Some(frame))).await?;
-                    }
-                    sink.close().await
-                }
+            let Some(first) = next else {
+                return sink.send(Message::Ping(Default::default())).await;
+            };
+            sink.feed(Message::Text(first)).await?;
+            for _ in 1..MAX_BATCH {
+                let Ok(frame) = frames.try_recv() else { break };
+                sink.feed(Message::Text(frame)).await?;
             }
+            sink.flush().await
         })
         .await;
-        if finished || !matches!(written, Ok(Ok(()))) {
-            return;
+        if !matches!(written, Ok(Ok(()))) {
+            return None;
         }
     }
-}
-
-enum Step {
-    Frames(Frame),
-    Ping,
-    Close(Option<CloseFrame>),
 }

@@ -4,7 +4,9 @@
 use futures_util::{SinkExt, StreamExt};
 use serde_json::Value;
 use std::io::{BufRead, BufReader};
+use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 use tokio::net::TcpStream;
 use tokio_tungstenite::tungstenite::client::IntoClientRequest;
@@ -19,12 +21,32 @@ pub const PATIENCE: Duration = Duration::from_secs(10);
 pub struct Server {
     child: Child,
     pub addr: String,
+    /// This server's own database, removed with the server unless kept for a restart.
+    pub db: PathBuf,
+}
+
+/// A fresh database path in a folder of its own.
+pub fn temp_db() -> PathBuf {
+    static COUNTER: AtomicUsize = AtomicUsize::new(0);
+    let dir = std::env::temp_dir().join(format!(
+        "confab-test-{}-{}",
+        std::process::id(),
+        COUNTER.fetch_add(1, Ordering::Relaxed)
+    ));
+    std::fs::create_dir_all(&dir).unwrap();
+    dir.join("confab.db")
 }
 
 impl Server {
     pub fn start(args: &[&str]) -> Server {
+        Self::start_with("127.0.0.1:0", &temp_db(), args)
+    }
+
+    /// Starts on `addr` with the database at `db` (for restarts on the same data).
+    pub fn start_with(addr: &str, db: &Path, args: &[&str]) -> Server {
         let mut child = Command::new(env!("CARGO_BIN_EXE_confab"))
-            .args(["--addr", "127.0.0.1:0"])
+            .args(["--addr", addr, "--db"])
+            .arg(db)
             .args(args)
             .env("RUST_LOG", "confab=warn")
             .stdout(Stdio::piped())
@@ -39,7 +61,22 @@ impl Server {
             .strip_prefix("confab listening on http://")
             .unwrap_or_else(|| panic!("unexpected first line {line:?}"))
             .to_owned();
-        Server { child, addr }
+        Server {
+            child,
+            addr,
+            db: db.to_owned(),
+        }
+    }
+
+    /// Keeps this server's database after the server is gone, for a restart.
+    pub fn release_db(&mut self) -> PathBuf {
+        std::mem::take(&mut self.db)
+    }
+
+    /// `kill -9`: no shutdown, no flush, as a crash or power cut.
+    pub fn kill9(&mut self) {
+        self.child.kill().unwrap();
+        self.child.wait().unwrap();
     }
 
     pub fn url(&self, path: &str) -> String {
@@ -52,12 +89,25 @@ impl Server {
             .expect("handshake succeeds")
     }
 
+    /// Connects with `/ws?resume=TOKEN`.
+    pub async fn resume(&self, token: &str) -> Client {
+        let url = self.url(&format!("/ws?resume={token}"));
+        Client::connect(&url, None)
+            .await
+            .expect("handshake succeeds")
+    }
+
     /// Connects and reads past `welcome` and `users`.
     pub async fn join(&self) -> Client {
         let mut client = self.connect().await;
         let welcome = client.expect("welcome").await;
         client.id = welcome["content"]["user_id"].as_u64().unwrap();
+        client.token = welcome["content"]["resume_token"]
+            .as_str()
+            .unwrap()
+            .to_owned();
         client.expect("users").await;
+        client.expect("history").await;
         client
     }
 
@@ -75,12 +125,16 @@ impl Drop for Server {
     fn drop(&mut self) {
         let _ = self.child.kill();
         let _ = self.child.wait();
+        if let Some(dir) = self.db.parent() {
+            let _ = std::fs::remove_dir_all(dir);
+        }
     }
 }
 
 pub struct Client {
     pub ws: WebSocketStream<MaybeTlsStream<TcpStream>>,
     pub id: u64,
+    pub token: String,
 }
 
 impl Client {
@@ -92,7 +146,11 @@ impl Client {
                 .insert("origin", origin.parse().unwrap());
         }
         let (ws, _) = tokio_tungstenite::connect_async(request).await?;
-        Ok(Client { ws, id: 0 })
+        Ok(Client {
+            ws,
+            id: 0,
+            token: String::new(),
+        })
     }
 
     pub async fn send(&mut self, text: &str) {

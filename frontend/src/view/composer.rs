@@ -1,8 +1,8 @@
 //! Where you type: Enter sends, Shift+Enter adds a line, Escape leaves private mode.
 
-use crate::app::ctx;
+use crate::app::{Ctx, ctx};
 use crate::browser;
-use crate::model::Chat;
+use crate::connection::Status;
 use confab_shared::client::ClientMessage;
 use confab_shared::limits::{MAX_CONTENT_BYTES, validate_content};
 use leptos::prelude::*;
@@ -31,15 +31,13 @@ pub fn Composer() -> impl IntoView {
             }),
             None => {
                 let txn_id = browser::new_txn_id();
-                chat.update(|c| c.add_pending(text.clone(), txn_id.clone(), browser::now_unix()));
-                let ok = ctx.connection.send(ClientMessage::Message {
-                    content: text,
-                    txn_id: Some(txn_id.clone()),
-                });
-                if ok {
-                    fail_after_timeout(chat, txn_id)
-                } else {
-                    chat.update(|c| c.fail(&txn_id))
+                let frame =
+                    chat.try_update(|c| c.add_pending(text, txn_id.clone(), browser::now_unix()));
+                // While disconnected it stays pending, and is sent on reconnect.
+                if let Some(frame) = frame
+                    && ctx.connection.send(frame)
+                {
+                    fail_after_timeout(ctx, txn_id);
                 }
                 true
             }
@@ -58,7 +56,7 @@ pub fn Composer() -> impl IntoView {
     };
     let placeholder = move || match private_to() {
         Some((_, name)) => format!("Private message to {name}…"),
-        None if ctx.connected() => "Message everyone…".into(),
+        None if ctx.connected() => format!("Message #{}…", chat.with(|c| c.current.clone())),
         None => "Waiting for connection…".into(),
     };
 
@@ -90,10 +88,13 @@ pub fn Composer() -> impl IntoView {
     }
 }
 
-/// Marks a message failed if its echo has not arrived within [`ECHO_TIMEOUT`].
-pub fn fail_after_timeout(chat: RwSignal<Chat>, txn_id: String) {
-    set_timeout(
-        move || chat.update(|c| c.fail_if_pending(&txn_id)),
-        ECHO_TIMEOUT,
-    );
+/// Marks a message failed if, still connected, its echo has not arrived within
+/// [`ECHO_TIMEOUT`]. (After a drop it stays pending and is resent on reconnect.)
+pub fn fail_after_timeout(ctx: Ctx, txn_id: String) {
+    let check = move || {
+        if ctx.connection.status.get_untracked() == Status::Connected {
+            ctx.chat.update(|c| c.fail_if_pending(&txn_id));
+        }
+    };
+    set_timeout(check, ECHO_TIMEOUT);
 }

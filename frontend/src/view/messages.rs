@@ -10,14 +10,28 @@ use leptos::prelude::*;
 
 /// How close to the end (px) still counts as "at the bottom".
 const STICKY_PX: i32 = 48;
+/// How close to the top (px) starts loading older messages.
+const LOAD_OLDER_PX: i32 = 120;
+
+/// What the list showed last time it changed, to tell appends from prepends.
+#[derive(Clone, Default, PartialEq)]
+struct Shown {
+    room: String,
+    first: Option<u64>,
+    last: Option<u64>,
+}
 
 #[component]
 pub fn MessageList() -> impl IntoView {
-    let chat = ctx().chat;
+    let ctx = ctx();
+    let chat = ctx.chat;
     let list = NodeRef::<Div>::new();
     let at_bottom = RwSignal::new(true);
-    let unseen = RwSignal::new(0u64);
-    let newest_seen = StoredValue::new(0u64);
+    let unseen = RwSignal::new(0u32);
+    let shown = StoredValue::new(Shown::default());
+    // Scroll height and offset when older messages were asked for, to keep the
+    // reader's place when they are inserted above.
+    let anchor = StoredValue::new(None::<(i32, i32)>);
 
     let scroll_to_end = move || {
         if let Some(el) = list.get_untracked() {
@@ -25,32 +39,61 @@ pub fn MessageList() -> impl IntoView {
         }
     };
     Effect::new(move |_| {
-        let newest = chat.with(|c| c.entries.back().map_or(0, |e| e.key));
-        let previous = newest_seen.get_value();
-        newest_seen.set_value(newest);
-        if newest <= previous {
-            return;
-        }
-        let mine = chat.with_untracked(|c| {
-            c.entries
-                .back()
-                .is_some_and(|e| matches!(e.kind, EntryKind::Public { own: true, .. }))
+        let now = chat.with(|c| {
+            let entries = &c.timeline().entries;
+            Shown {
+                room: c.current.clone(),
+                first: entries.first().map(|e| e.key),
+                last: entries.last().map(|e| e.key),
+            }
         });
-        if at_bottom.get_untracked() || mine {
+        let before = shown.get_value();
+        shown.set_value(now.clone());
+        if now.room != before.room {
+            unseen.set(0);
+            at_bottom.set(true);
             request_animation_frame(scroll_to_end);
-        } else {
-            unseen.update(|n| *n += newest - previous);
+        } else if now.first != before.first && now.last == before.last {
+            if let Some((height, top)) = anchor.get_value() {
+                anchor.set_value(None);
+                request_animation_frame(move || {
+                    if let Some(el) = list.get_untracked() {
+                        el.set_scroll_top(top + el.scroll_height() - height);
+                    }
+                });
+            }
+        } else if now.last != before.last {
+            let mine = chat.with_untracked(|c| {
+                c.timeline()
+                    .entries
+                    .last()
+                    .is_some_and(|e| e.is_own_public())
+            });
+            if at_bottom.get_untracked() || mine {
+                request_animation_frame(scroll_to_end);
+            } else {
+                unseen.update(|n| *n += 1);
+            }
         }
     });
     let on_scroll = move |_| {
-        if let Some(el) = list.get_untracked() {
-            let bottom = el.scroll_height() - el.scroll_top() - el.client_height() < STICKY_PX;
-            at_bottom.set(bottom);
-            if bottom {
-                unseen.set(0);
-            }
+        let Some(el) = list.get_untracked() else {
+            return;
+        };
+        let bottom = el.scroll_height() - el.scroll_top() - el.client_height() < STICKY_PX;
+        at_bottom.set(bottom);
+        if bottom {
+            unseen.set(0);
+        }
+        if el.scroll_top() < LOAD_OLDER_PX
+            && let Some(request) = chat.try_update(|c| c.request_older()).flatten()
+        {
+            anchor.set_value(Some((el.scroll_height(), el.scroll_top())));
+            ctx.connection.send(request);
         }
     };
+    let loading = move || chat.with(|c| c.timeline().loading_older);
+    let start = move || chat.with(|c| !c.timeline().more_before);
 
     view! {
         <div class="messages-wrap">
@@ -64,8 +107,10 @@ pub fn MessageList() -> impl IntoView {
                 data-testid="messages"
                 on:scroll=on_scroll
             >
+                <Show when=loading><div class="line">"Loading older messages…"</div></Show>
+                <Show when=start><div class="line start">"This is the beginning of the room"</div></Show>
                 <For
-                    each=move || chat.with(|c| c.entries.iter().cloned().collect::<Vec<_>>())
+                    each=move || chat.with(|c| c.timeline().entries.clone())
                     key=|e| (e.key, e.delivery.clone())
                     children=|entry| view! { <EntryView entry /> }
                 />
@@ -74,6 +119,28 @@ pub fn MessageList() -> impl IntoView {
                 <button class="jump" data-testid="jump" on:click=move |_| { unseen.set(0); scroll_to_end(); }>
                     {move || format!("{} new message{} ↓", unseen.get(), if unseen.get() == 1 { "" } else { "s" })}
                 </button>
+            </Show>
+        </div>
+    }
+}
+
+/// The current room's name and size, and the way out of it.
+#[component]
+pub fn RoomHeader() -> impl IntoView {
+    let ctx = ctx();
+    let chat = ctx.chat;
+    let room = move || chat.with(|c| c.current.clone());
+    let members = move || chat.with(|c| c.timeline().members.len());
+    let leave = move |_| {
+        let room = room();
+        ctx.connection.send(ClientMessage::LeaveRoom { room });
+    };
+    view! {
+        <div class="room-header">
+            <h2 data-testid="room-title"><span class="hash">"#"</span>{room}</h2>
+            <span class="members">{move || format!("{} online", members())}</span>
+            <Show when=move || room() != confab_shared::limits::DEFAULT_ROOM>
+                <button class="leave" on:click=leave disabled=move || !ctx.connected()>"Leave room"</button>
             </Show>
         </div>
     }
@@ -140,15 +207,17 @@ fn EntryView(entry: Entry) -> impl IntoView {
 fn FailedState(key: u64) -> impl IntoView {
     let ctx = ctx();
     let retry = move |_| {
-        if let Some((content, txn_id)) = ctx.chat.try_update(|c| c.retry(key)).flatten() {
-            let txn = txn_id.clone();
-            if !ctx.connection.send(ClientMessage::Message {
-                content,
+        if let Some(frame) = ctx.chat.try_update(|c| c.retry(key)).flatten() {
+            let ClientMessage::Message {
                 txn_id: Some(txn_id),
-            }) {
-                ctx.chat.update(|c| c.fail(&txn));
-            } else {
-                super::composer::fail_after_timeout(ctx.chat, txn);
+                ..
+            } = &frame
+            else {
+                return;
+            };
+            let txn_id = txn_id.clone();
+            if ctx.connection.send(frame) {
+                super::composer::fail_after_timeout(ctx, txn_id);
             }
         }
     };

@@ -5,7 +5,7 @@ mod messages;
 mod sidebar;
 
 pub use composer::Composer;
-pub use messages::MessageList;
+pub use messages::{MessageList, RoomHeader};
 pub use sidebar::Sidebar;
 
 use crate::connection::Status;

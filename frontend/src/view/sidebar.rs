@@ -13,13 +13,14 @@ pub fn Sidebar(open: RwSignal<bool>) -> impl IntoView {
     view! {
         <aside id="sidebar" class="sidebar" class:open=move || open.get()>
             <NameForm />
+            <Rooms open />
             <section class="online" aria-labelledby="online-heading">
                 <h2 id="online-heading">
-                    "Online" <span class="count" data-testid="online-count">{move || chat.with(|c| c.users.len())}</span>
+                    "Online" <span class="count" data-testid="online-count">{move || chat.with(|c| c.timeline().members.len())}</span>
                 </h2>
                 <ul class="users" data-testid="users">
                     <For
-                        each=move || chat.with(|c| c.users.clone())
+                        each=move || chat.with(|c| c.timeline().members.clone())
                         key=|u| (u.id, u.name.clone())
                         children=move |user| {
                             let (id, name) = (user.id, user.name.clone());
@@ -56,6 +57,98 @@ pub fn Sidebar(open: RwSignal<bool>) -> impl IntoView {
                 </ul>
             </section>
         </aside>
+    }
+}
+
+/// Every room: joined ones first-class with their unread counts; others one click
+/// from joining. A new room is one name away.
+#[component]
+fn Rooms(open: RwSignal<bool>) -> impl IntoView {
+    let ctx = ctx();
+    let chat = ctx.chat;
+    let names = move || {
+        chat.with(|c| {
+            let mut names: Vec<String> = c.directory.iter().map(|r| r.name.clone()).collect();
+            names.extend(
+                c.rooms
+                    .keys()
+                    .filter(|r| !names.contains(r))
+                    .cloned()
+                    .collect::<Vec<_>>(),
+            );
+            names
+        })
+    };
+    let draft = RwSignal::new(String::new());
+    let create = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let name = draft.get_untracked().trim().to_owned();
+        if !name.is_empty() {
+            let frame = chat.try_update(|c| c.create_room(&name));
+            if let Some(frame) = frame
+                && ctx.connection.send(frame)
+            {
+                draft.set(String::new());
+            }
+        }
+    };
+    view! {
+        <section class="rooms" aria-labelledby="rooms-heading">
+            <h2 id="rooms-heading">"Rooms"</h2>
+            <ul data-testid="rooms">
+                <For
+                    each=names
+                    key=|name| name.clone()
+                    children=move |name| {
+                        let room = name.clone();
+                        let joined = Memo::new(move |_| chat.with(|c| c.rooms.contains_key(&room)));
+                        let room = name.clone();
+                        let current = Memo::new(move |_| chat.with(|c| c.current == room));
+                        let room = name.clone();
+                        let unread = Memo::new(move |_| chat.with(|c| c.rooms.get(&room).map_or(0, |t| t.unread)));
+                        let room = name.clone();
+                        let pick = move |_| {
+                            if let Some(join) = chat.try_update(|c| c.open_room(&room)).flatten() {
+                                ctx.connection.send(join);
+                            }
+                            open.set(false);
+                        };
+                        view! {
+                            <li>
+                                <button
+                                    class="room"
+                                    class:joined=joined
+                                    class:current=current
+                                    aria-current=move || current.get().then_some("true")
+                                    title=move || if joined.get() { "Open".to_string() } else { "Join this room".to_string() }
+                                    on:click=pick
+                                >
+                                    <span class="hash" aria-hidden="true">"#"</span>
+                                    <span class="room-name">{name.clone()}</span>
+                                    <Show when=move || { unread.get() > 0 }>
+                                        <span class="badge" aria-label="unread">{unread}</span>
+                                    </Show>
+                                    <Show when=move || !joined.get()>
+                                        <span class="join-hint">"join"</span>
+                                    </Show>
+                                </button>
+                            </li>
+                        }
+                    }
+                />
+            </ul>
+            <form class="new-room" on:submit=create>
+                <label for="new-room" class="visually-hidden">"New room name"</label>
+                <input
+                    id="new-room"
+                    placeholder="New room"
+                    maxlength="32"
+                    prop:value=move || draft.get()
+                    on:input=move |ev| draft.set(event_target_value(&ev))
+                />
+                <button type="submit" aria-label="Create room" disabled=move || !ctx.connected()>"+"</button>
+            </form>
+        </section>
     }
 }
 

@@ -1,0 +1,163 @@
+//! Public messages (stored, then broadcast) and private ones (delivered at once).
+
+use super::hub::Hub;
+use super::now_unix;
+use super::session::Txn;
+use crate::store::{StoredMessage, Write};
+use confab_shared::UserId;
+use confab_shared::client::DecodeError;
+use confab_shared::limits::DEFAULT_ROOM;
+use confab_shared::server::{ErrorBody, ServerMessage};
+use std::sync::Arc;
+use tokio::sync::mpsc::error::TrySendError;
+
+impl Hub {
+    /// Assigns the message its id and queues it for storage. Nobody sees it until it
+    /// is stored ([`Hub::committed`]). A resend of a known `txn_id` is not queued
+    /// again: if stored, the sender gets the stored message again as its echo.
+    pub(super) fn public_message(
+        &mut self,
+        user: UserId,
+        content: String,
+        txn_id: Option<String>,
+        room: Option<String>,
+    ) {
+        let room = room.unwrap_or_else(|| DEFAULT_ROOM.into());
+        let member = self
+            .members
+            .get_mut(&user)
+            .expect("caller checked membership");
+        if !member.rooms.contains(&room) {
+            self.send_txn_error(user, format!("You are not in room: {room}"), txn_id);
+            return;
+        }
+        match txn_id.as_deref().and_then(|t| member.txns.get(t)) {
+            Some(Txn::InFlight) => return,
+            Some(Txn::Stored(stored)) => {
+                let echo = echo(stored, txn_id);
+                self.send(user, &echo);
+                return;
+            }
+            None => {}
+        }
+        let from_name = member.name.clone();
+        let r = self.rooms.get_mut(&room).expect("members' rooms exist");
+        let id = r.take_id();
+        let stored = Arc::new(StoredMessage {
+            room,
+            id,
+            from_id: user,
+            from_name,
+            content,
+            timestamp: now_unix(),
+            txn_id: txn_id.clone(),
+        });
+        match self.persist.try_send(Write::Message(stored.clone())) {
+            Ok(()) => {
+                if let Some(txn) = &txn_id {
+                    let member = self.members.get_mut(&user).expect("checked above");
+                    member.txns.set(txn, Txn::InFlight);
+                }
+            }
+            Err(error) => {
+                self.rooms
+                    .get_mut(&stored.room)
+                    .expect("checked above")
+                    .return_id(id);
+                let text = match error {
+                    TrySendError::Full(_) => "Server busy: message not saved, please retry",
+                    TrySendError::Closed(_) => "Storage unavailable: message not saved",
+                };
+                self.send_txn_error(user, text.into(), txn_id);
+            }
+        }
+    }
+
+    /// The group commit's outcome for one batch: broadcast what was stored, in the
+    /// order it was queued; tell senders what was not.
+    pub fn committed(&mut self, batch: &[Write], stored: bool) {
+        for write in batch {
+            match write {
+                Write::Room { name, by, .. } => self.room_committed(name, *by, stored),
+                Write::Message(message) if stored => self.deliver(message),
+                Write::Message(message) => {
+                    if let (Some(txn), Some(member)) =
+                        (&message.txn_id, self.members.get_mut(&message.from_id))
+                    {
+                        member.txns.forget(txn);
+                    }
+                    let text = "Message not saved (storage error); please retry".to_string();
+                    self.send_txn_error(message.from_id, text, message.txn_id.clone());
+                }
+            }
+        }
+        self.settle();
+    }
+
+    fn deliver(&mut self, message: &Arc<StoredMessage>) {
+        let Some(room) = self.rooms.get_mut(&message.room) else {
+            return;
+        };
+        room.remember(message.clone());
+        let sender = message.from_id;
+        let with_txn = message.txn_id.is_some();
+        // Everyone in the room, the sender included, gets it at this point in the
+        // stream. Only the sender's copy carries its txn_id, so only then is it encoded twice.
+        self.broadcast_room(
+            &message.room,
+            &echo(message, None),
+            with_txn.then_some(sender),
+        );
+        if let (Some(txn), Some(member)) = (&message.txn_id, self.members.get_mut(&sender)) {
+            member.txns.set(txn, Txn::Stored(message.clone()));
+            if member.rooms.contains(&message.room) {
+                self.send(sender, &echo(message, message.txn_id.clone()));
+            }
+        }
+    }
+
+    pub(super) fn private_message(&mut self, user: UserId, to_id: UserId, content: String) {
+        let target = self.members.get(&to_id).filter(|m| m.outbox.is_some());
+        let Some(target) = target else {
+            self.send_error(user, &DecodeError::UnknownRecipient.to_string());
+            return;
+        };
+        let to_name = target.name.clone();
+        let now = now_unix();
+        let delivered = ServerMessage::PrivateMessage {
+            from_id: user,
+            from_name: self.members[&user].name.clone(),
+            content: content.clone(),
+            timestamp: now,
+        };
+        self.send(to_id, &delivered);
+        let receipt = ServerMessage::PrivateMessageSent {
+            to_id,
+            to_name,
+            content,
+            timestamp: now,
+        };
+        self.send(user, &receipt);
+    }
+
+    fn send_txn_error(&mut self, user: UserId, message: String, txn_id: Option<String>) {
+        let error = ServerMessage::Error {
+            content: ErrorBody { message, txn_id },
+            timestamp: now_unix(),
+        };
+        self.send(user, &error);
+    }
+}
+
+/// The `message` event for a stored message, with `txn_id` only on the sender's copy.
+fn echo(message: &StoredMessage, txn_id: Option<String>) -> ServerMessage {
+    ServerMessage::Message {
+        from_id: message.from_id,
+        from_name: message.from_name.clone(),
+        content: message.content.clone(),
+        timestamp: message.timestamp,
+        txn_id,
+        id: Some(message.id),
+        room: Some(message.room.clone()),
+    }
+}

@@ -1,0 +1,584 @@
+//! The client's view of the chat as plain data: no signals, no DOM, so the rules
+//! (who is where, which message is whose, what is still unconfirmed, what to ask
+//! after a reconnect) are unit-tested natively. The UI keeps one `Chat` in a signal.
+
+mod timeline;
+
+pub use timeline::Timeline;
+
+use confab_shared::client::ClientMessage;
+use confab_shared::limits::{DEFAULT_ROOM, MAX_HISTORY};
+use confab_shared::server::{HistoryItem, RoomInfo, ServerMessage};
+use confab_shared::{MessageId, UnixSeconds, UserId};
+use std::collections::BTreeMap;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Me {
+    pub id: UserId,
+    pub name: String,
+}
+
+/// Who a line in a timeline came from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum EntryKind {
+    Public {
+        from_id: UserId,
+        from_name: String,
+        own: bool,
+    },
+    PrivateIn {
+        from_id: UserId,
+        from_name: String,
+    },
+    PrivateOut {
+        to_id: UserId,
+        to_name: String,
+    },
+    System,
+    Error,
+}
+
+/// Where one of our own public messages stands.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum Delivery {
+    /// Stored by the server (or not ours to confirm).
+    Sent,
+    /// Waiting for the server's echo; resent after a reconnect.
+    Pending { txn_id: String },
+    /// Refused or unanswered; the user may retry.
+    Failed { txn_id: String },
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Entry {
+    /// Stable, unique render key.
+    pub key: u64,
+    /// The server's id, for stored public messages.
+    pub id: Option<MessageId>,
+    pub kind: EntryKind,
+    pub text: String,
+    pub time: UnixSeconds,
+    pub delivery: Delivery,
+}
+
+/// What the connection should do after a frame is applied.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Applied {
+    /// Frames to send now (after a welcome: rename, rejoin, catch up, resend).
+    pub send: Vec<ClientMessage>,
+    /// We are in: the connection is up.
+    pub welcomed: bool,
+    /// Someone else said something (counts toward the tab's unread badge).
+    pub incoming: bool,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Chat {
+    pub me: Option<Me>,
+    /// From `welcome`; reconnecting with it keeps our id, name and rooms.
+    pub resume_token: Option<String>,
+    /// Rooms we are in, with their timelines.
+    pub rooms: BTreeMap<String, Timeline>,
+    /// Every room the server has, with member counts.
+    pub directory: Vec<RoomInfo>,
+    /// The room shown.
+    pub current: String,
+    /// The user chosen for private mode, by id and name.
+    pub private_to: Option<(UserId, String)>,
+    /// The nickname the user chose; set again after every reconnect.
+    pub chosen_name: Option<String>,
+    /// The last rename error, shown beside the name field.
+    pub name_error: Option<String>,
+    /// A room the user asked to join; shown once joined.
+    opening: Option<String>,
+    next_key: u64,
+}
+
+impl Chat {
+    pub fn new(chosen_name: Option<String>) -> Self {
+        Self {
+            me: None,
+            resume_token: None,
+            rooms: BTreeMap::from([(DEFAULT_ROOM.to_owned(), Timeline::new())]),
+            directory: Vec::new(),
+            current: DEFAULT_ROOM.into(),
+            private_to: None,
+            chosen_name,
+            name_error: None,
+            opening: None,
+            next_key: 0,
+        }
+    }
+
+    pub fn my_id(&self) -> Option<UserId> {
+        self.me.as_ref().map(|m| m.id)
+    }
+
+    pub fn timeline(&self) -> &Timeline {
+        self.rooms
+            .get(&self.current)
+            .expect("the current room is joined")
+    }
+
+    pub fn apply(&mut self, message: ServerMessage) -> Applied {
+        let mut applied = Applied::default();
+        match message {
+            ServerMessage::Welcome { content, timestamp } => {
+                let first = self.me.is_none();
+                self.me = Some(Me {
+                    id: content.user_id,
+                    name: content.user_name.clone(),
+                });
+                self.resume_token = content.resume_token;
+                applied.welcomed = true;
+                applied.send = self.after_welcome(&content.user_name, content.resumed);
+                let text = if first {
+                    content.message
+                } else {
+                    "Reconnected".into()
+                };
+                self.note(text, timestamp);
+            }
+            ServerMessage::Users { content, room, .. } => {
+                if let Some(t) = self.rooms.get_mut(room.as_deref().unwrap_or(DEFAULT_ROOM)) {
+                    t.members = content;
+                }
+            }
+            ServerMessage::History { content, .. } => {
+                if let Some(more) = self.merge_history(&content.room, content.messages) {
+                    applied.send.push(more);
+                }
+            }
+            ServerMessage::RoomJoined { content, timestamp } => {
+                let timeline = self
+                    .rooms
+                    .entry(content.room.clone())
+                    .or_insert_with(Timeline::new);
+                timeline.members = content.users;
+                self.merge_history(&content.room, content.history);
+                if self.opening.as_deref() == Some(content.room.as_str()) {
+                    self.opening = None;
+                    self.current = content.room.clone();
+                    self.note(format!("You joined #{}", content.room), timestamp);
+                }
+            }
+            ServerMessage::RoomLeft { content, .. } => {
+                self.rooms.remove(&content.room);
+                if self.current == content.room {
+                    self.current = self
+                        .rooms
+                        .keys()
+                        .next()
+                        .cloned()
+                        .unwrap_or_else(|| DEFAULT_ROOM.into());
+                    self.rooms
+                        .entry(self.current.clone())
+                        .or_insert_with(Timeline::new);
+                }
+            }
+            ServerMessage::Rooms { content, .. } => self.directory = content,
+            ServerMessage::RoomCreated { content, .. } => {
+                if !self.directory.iter().any(|r| r.name == content.room) {
+                    self.directory.push(RoomInfo {
+                        name: content.room,
+                        members: 0,
+                    });
+                }
+            }
+            ServerMessage::Join {
+                content,
+                timestamp,
+                room,
+                ..
+            } => {
+                let room = room.unwrap_or_else(|| DEFAULT_ROOM.into());
+                if let Some(t) = self.rooms.get_mut(&room) {
+                    if !t.members.iter().any(|u| u.id == content.user_id) {
+                        t.members.push(confab_shared::server::UserInfo {
+                            id: content.user_id,
+                            name: content.user_name.clone(),
+                            connected_at: timestamp,
+                        });
+                    }
+                    self.line_in(
+                        &room,
+                        EntryKind::System,
+                        format!("{} joined", content.user_name),
+                        timestamp,
+                    );
+                }
+            }
+            ServerMessage::Leave {
+                content,
+                timestamp,
+                room,
+                ..
+            } => {
+                let room = room.unwrap_or_else(|| DEFAULT_ROOM.into());
+                if let Some(t) = self.rooms.get_mut(&room) {
+                    t.members.retain(|u| u.id != content.user_id);
+                    let mut text = format!("{} left", content.user_name);
+                    let gone = !self
+                        .rooms
+                        .values()
+                        .any(|t| t.members.iter().any(|u| u.id == content.user_id));
+                    if gone
+                        && self
+                            .private_to
+                            .as_ref()
+                            .is_some_and(|(id, _)| *id == content.user_id)
+                    {
+                        self.private_to = None;
+                        text.push_str("; private chat ended");
+                    }
+                    self.line_in(&room, EntryKind::System, text, timestamp);
+                }
+            }
+            ServerMessage::Message {
+                from_id,
+                from_name,
+                content,
+                timestamp,
+                txn_id,
+                id,
+                room,
+            } => {
+                let room = room.unwrap_or_else(|| DEFAULT_ROOM.into());
+                let own = self.my_id() == Some(from_id);
+                let Some(t) = self.rooms.get_mut(&room) else {
+                    return applied;
+                };
+                let confirmed = match (&txn_id, id) {
+                    (Some(txn), Some(id)) if own => t.confirm(txn, id, timestamp),
+                    _ => false,
+                };
+                if !confirmed {
+                    self.next_key += 1;
+                    let entry = Entry {
+                        key: self.next_key,
+                        id,
+                        kind: EntryKind::Public {
+                            from_id,
+                            from_name,
+                            own,
+                        },
+                        text: content,
+                        time: timestamp,
+                        delivery: Delivery::Sent,
+                    };
+                    let added = match id {
+                        Some(id) => t.insert(id, entry),
+                        None => {
+                            t.push_local(entry);
+                            true
+                        }
+                    };
+                    if added && !own {
+                        applied.incoming = true;
+                        if room != self.current {
+                            t.unread += 1;
+                        }
+                    }
+                }
+            }
+            ServerMessage::NameChanged { content, timestamp } => {
+                if let Some(me) = self.me.as_mut() {
+                    me.name = content.new_name.clone();
+                    let id = me.id;
+                    self.rename_member(id, &content.new_name);
+                }
+                self.chosen_name = Some(content.new_name.clone());
+                self.name_error = None;
+                self.note(format!("You are now {}", content.new_name), timestamp);
+            }
+            ServerMessage::UserRenamed {
+                content, timestamp, ..
+            } => {
+                self.rename_member(content.user_id, &content.new_name);
+                if let Some((id, name)) = self.private_to.as_mut()
+                    && *id == content.user_id
+                {
+                    *name = content.new_name.clone();
+                }
+                self.note(
+                    format!("{} is now {}", content.old_name, content.new_name),
+                    timestamp,
+                );
+            }
+            ServerMessage::PrivateMessage {
+                from_id,
+                from_name,
+                content,
+                timestamp,
+            } => {
+                self.line_in(
+                    &self.current.clone(),
+                    EntryKind::PrivateIn { from_id, from_name },
+                    content,
+                    timestamp,
+                );
+                applied.incoming = true;
+            }
+            ServerMessage::PrivateMessageSent {
+                to_id,
+                to_name,
+                content,
+                timestamp,
+            } => {
+                self.line_in(
+                    &self.current.clone(),
+                    EntryKind::PrivateOut { to_id, to_name },
+                    content,
+                    timestamp,
+                );
+            }
+            ServerMessage::Stats { .. } => {}
+            ServerMessage::Error { content, timestamp } => {
+                if let Some(txn) = &content.txn_id {
+                    self.fail(txn);
+                }
+                if content.message.starts_with("Invalid name") {
+                    self.name_error = Some(content.message.clone());
+                }
+                if content.message.starts_with("No such room")
+                    || content.message.starts_with("Room")
+                {
+                    self.opening = None;
+                }
+                self.line_in(
+                    &self.current.clone(),
+                    EntryKind::Error,
+                    content.message,
+                    timestamp,
+                );
+            }
+        }
+        applied
+    }
+
+    /// What to send once (re)connected: our name, our rooms, what we missed, and
+    /// what we sent that was never acknowledged (same txn_id, so never doubled).
+    fn after_welcome(&mut self, given_name: &str, resumed: bool) -> Vec<ClientMessage> {
+        let mut send = Vec::new();
+        if let Some(name) = self.chosen_name.clone().filter(|n| n != given_name) {
+            send.push(ClientMessage::SetName { name });
+        }
+        for (room, timeline) in &self.rooms {
+            if !resumed && room != DEFAULT_ROOM {
+                send.push(ClientMessage::JoinRoom { room: room.clone() });
+            }
+            if let Some(after) = timeline.last_id() {
+                send.push(history(room, None, Some(after)));
+            }
+        }
+        for (room, timeline) in &self.rooms {
+            for entry in &timeline.entries {
+                if let Delivery::Pending { txn_id } = &entry.delivery {
+                    send.push(ClientMessage::Message {
+                        content: entry.text.clone(),
+                        txn_id: Some(txn_id.clone()),
+                        room: Some(room.clone()),
+                    });
+                }
+            }
+        }
+        send.push(ClientMessage::ListRooms {});
+        send
+    }
+
+    /// Merges a page of stored messages; returns the request for the next page when
+    /// a catch-up came back full.
+    fn merge_history(&mut self, room: &str, messages: Vec<HistoryItem>) -> Option<ClientMessage> {
+        let my_id = self.my_id();
+        let timeline = self.rooms.get_mut(room)?;
+        let previous_last = timeline.last_id();
+        let full = messages.len() >= MAX_HISTORY as usize;
+        let was_older = timeline.loading_older;
+        timeline.loading_older = false;
+        let newest = messages.last().map(|m| m.id);
+        for m in messages {
+            self.next_key += 1;
+            let own = my_id == Some(m.from_id);
+            let entry = Entry {
+                key: self.next_key,
+                id: Some(m.id),
+                kind: EntryKind::Public {
+                    from_id: m.from_id,
+                    from_name: m.from_name,
+                    own,
+                },
+                text: m.content,
+                time: m.timestamp,
+                delivery: Delivery::Sent,
+            };
+            timeline.insert(m.id, entry);
+        }
+        if (was_older && !full) || timeline.first_id() == Some(1) || timeline.first_id().is_none() {
+            timeline.more_before = false;
+        }
+        let caught_up_page = previous_last.is_some_and(|last| newest.is_some_and(|n| n > last));
+        (full && caught_up_page).then(|| history(room, None, newest))
+    }
+
+    /// The request for older messages of the current room, if there are any to ask for.
+    pub fn request_older(&mut self) -> Option<ClientMessage> {
+        let room = self.current.clone();
+        let timeline = self.rooms.get_mut(&room)?;
+        if timeline.loading_older || !timeline.more_before {
+            return None;
+        }
+        let before = timeline.first_id()?;
+        timeline.loading_older = true;
+        Some(history(&room, Some(before), None))
+    }
+
+    /// Shows `room` if joined; otherwise asks to join it (it is shown once joined).
+    pub fn open_room(&mut self, room: &str) -> Option<ClientMessage> {
+        if let Some(t) = self.rooms.get_mut(room) {
+            t.unread = 0;
+            self.current = room.to_owned();
+            return None;
+        }
+        self.opening = Some(room.to_owned());
+        Some(ClientMessage::JoinRoom {
+            room: room.to_owned(),
+        })
+    }
+
+    /// Asks to create (and so join) a room; it is shown once joined.
+    pub fn create_room(&mut self, room: &str) -> ClientMessage {
+        self.opening = Some(room.to_owned());
+        ClientMessage::CreateRoom {
+            room: room.to_owned(),
+        }
+    }
+
+    /// Adds our own message to the current room, shown at once, marked until stored.
+    pub fn add_pending(
+        &mut self,
+        content: String,
+        txn_id: String,
+        now: UnixSeconds,
+    ) -> ClientMessage {
+        let (from_id, from_name) = self
+            .me
+            .as_ref()
+            .map_or((0, String::new()), |m| (m.id, m.name.clone()));
+        self.next_key += 1;
+        let entry = Entry {
+            key: self.next_key,
+            id: None,
+            kind: EntryKind::Public {
+                from_id,
+                from_name,
+                own: true,
+            },
+            text: content.clone(),
+            time: now,
+            delivery: Delivery::Pending {
+                txn_id: txn_id.clone(),
+            },
+        };
+        let room = self.current.clone();
+        self.rooms
+            .get_mut(&room)
+            .expect("current room is joined")
+            .push_local(entry);
+        ClientMessage::Message {
+            content,
+            txn_id: Some(txn_id),
+            room: Some(room),
+        }
+    }
+
+    /// Marks a message failed (refused, or unanswered while connected).
+    pub fn fail(&mut self, txn_id: &str) {
+        for entry in self.rooms.values_mut().flat_map(Timeline::entries_mut) {
+            if entry.awaits(txn_id) {
+                entry.delivery = Delivery::Failed {
+                    txn_id: txn_id.to_owned(),
+                };
+            }
+        }
+    }
+
+    /// Marks a message failed only if it is still waiting (its echo may have come).
+    pub fn fail_if_pending(&mut self, txn_id: &str) {
+        let waiting = self
+            .rooms
+            .values()
+            .flat_map(|t| &t.entries)
+            .any(|e| matches!(&e.delivery, Delivery::Pending { txn_id: t } if t == txn_id));
+        if waiting {
+            self.fail(txn_id);
+        }
+    }
+
+    /// The connection dropped. Pending messages stay pending: they are resent, with
+    /// the same txn_id, once we are back.
+    pub fn connection_lost(&mut self, now: UnixSeconds) {
+        self.note("Connection lost; reconnecting…", now);
+    }
+
+    /// Puts a failed message back to pending; returns the frame that resends it.
+    pub fn retry(&mut self, key: u64) -> Option<ClientMessage> {
+        for (room, timeline) in &mut self.rooms {
+            if let Some(entry) = timeline.entries_mut().find(|e| e.key == key) {
+                let Delivery::Failed { txn_id } = &entry.delivery else {
+                    return None;
+                };
+                let txn_id = txn_id.clone();
+                entry.delivery = Delivery::Pending {
+                    txn_id: txn_id.clone(),
+                };
+                return Some(ClientMessage::Message {
+                    content: entry.text.clone(),
+                    txn_id: Some(txn_id),
+                    room: Some(room.clone()),
+                });
+            }
+        }
+        None
+    }
+
+    /// A system line in the current room.
+    pub fn note(&mut self, text: impl Into<String>, now: UnixSeconds) {
+        let room = self.current.clone();
+        self.line_in(&room, EntryKind::System, text.into(), now);
+    }
+
+    fn line_in(&mut self, room: &str, kind: EntryKind, text: String, time: UnixSeconds) {
+        self.next_key += 1;
+        let entry = Entry {
+            key: self.next_key,
+            id: None,
+            kind,
+            text,
+            time,
+            delivery: Delivery::Sent,
+        };
+        if let Some(t) = self.rooms.get_mut(room) {
+            t.push_local(entry);
+        }
+    }
+
+    fn rename_member(&mut self, id: UserId, name: &str) {
+        for user in self.rooms.values_mut().flat_map(|t| t.members.iter_mut()) {
+            if user.id == id {
+                user.name = name.to_owned();
+            }
+        }
+    }
+}
+
+fn history(room: &str, before_id: Option<MessageId>, after_id: Option<MessageId>) -> ClientMessage {
+    ClientMessage::GetHistory {
+        room: room.to_owned(),
+        before_id,
+        after_id,
+        limit: Some(MAX_HISTORY),
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,367 @@
+use super::*;
+use confab_shared::server::{ErrorBody, MessageKind};
+use confab_shared::server::{
+    History, NameChanged, Presence, RoomJoined, Stats, UserInfo, UserRenamed, Welcome,
+};
+
+fn welcome(id: UserId, name: &str, resumed: bool) -> ServerMessage {
+    ServerMessage::Welcome {
+        content: Welcome {
+            user_id: id,
+            user_name: name.into(),
+            message: "Welcome to the chat room!".into(),
+            server_stats: Stats {
+                users_online: 1,
+                uptime_seconds: 0,
+                server_time: String::new(),
+            },
+            resume_token: Some("tok".into()),
+            resumed,
+        },
+        timestamp: 1,
+    }
+}
+
+fn user(id: UserId, name: &str) -> UserInfo {
+    UserInfo {
+        id,
+        name: name.into(),
+        connected_at: 1,
+    }
+}
+
+fn presence(id: UserId, name: &str) -> Presence {
+    Presence {
+        user_id: id,
+        user_name: name.into(),
+        users_online: 0,
+    }
+}
+
+fn message(from_id: UserId, id: MessageId, content: &str, txn_id: Option<&str>) -> ServerMessage {
+    ServerMessage::Message {
+        from_id,
+        from_name: format!("User{from_id}"),
+        content: content.into(),
+        timestamp: 5,
+        txn_id: txn_id.map(Into::into),
+        id: Some(id),
+        room: Some("general".into()),
+    }
+}
+
+fn item(id: MessageId, content: &str) -> HistoryItem {
+    HistoryItem {
+        kind: MessageKind::Message,
+        id,
+        room: "general".into(),
+        from_id: 2,
+        from_name: "User2".into(),
+        content: content.into(),
+        timestamp: 1,
+    }
+}
+
+fn history(items: Vec<HistoryItem>) -> ServerMessage {
+    ServerMessage::History {
+        content: History {
+            room: "general".into(),
+            messages: items,
+        },
+        timestamp: 1,
+    }
+}
+
+fn joined(chat: &mut Chat) {
+    chat.apply(welcome(1, "User1", false));
+    chat.apply(ServerMessage::Users {
+        content: vec![user(1, "User1")],
+        timestamp: 1,
+        room: None,
+    });
+}
+
+fn texts(chat: &Chat) -> Vec<String> {
+    chat.timeline()
+        .entries
+        .iter()
+        .filter(|e| e.id.is_some())
+        .map(|e| e.text.clone())
+        .collect()
+}
+
+#[test]
+fn the_online_list_follows_join_leave_and_rename() {
+    let mut chat = Chat::new(None);
+    joined(&mut chat);
+    chat.apply(ServerMessage::Join {
+        from_id: 2,
+        from_name: "User2".into(),
+        content: presence(2, "User2"),
+        timestamp: 2,
+        room: None,
+    });
+    chat.apply(ServerMessage::UserRenamed {
+        from_id: 2,
+        from_name: "Bo".into(),
+        content: UserRenamed {
+            user_id: 2,
+            old_name: "User2".into(),
+            new_name: "Bo".into(),
+        },
+        timestamp: 3,
+    });
+    let names = |c: &Chat| {
+        c.timeline()
+            .members
+            .iter()
+            .map(|u| u.name.clone())
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(names(&chat), ["User1", "Bo"]);
+    chat.apply(ServerMessage::Leave {
+        from_id: 0,
+        from_name: "System".into(),
+        content: presence(2, "Bo"),
+        timestamp: 4,
+        room: None,
+    });
+    assert_eq!(names(&chat), ["User1"]);
+    assert_eq!(chat.timeline().entries.last().unwrap().text, "Bo left");
+}
+
+#[test]
+fn own_message_shows_once_pending_then_confirmed_by_its_echo() {
+    let mut chat = Chat::new(None);
+    joined(&mut chat);
+    chat.add_pending("hi".into(), "t1".into(), 4);
+    assert!(matches!(
+        chat.timeline().entries.last().unwrap().delivery,
+        Delivery::Pending { .. }
+    ));
+    let before = chat.timeline().entries.len();
+    chat.apply(message(1, 7, "hi", Some("t1")));
+    assert_eq!(
+        chat.timeline().entries.len(),
+        before,
+        "confirmed in place, no second line"
+    );
+    let last = chat.timeline().entries.last().unwrap();
+    assert_eq!((last.delivery.clone(), last.id), (Delivery::Sent, Some(7)));
+    // A second echo (a resend acknowledged again) changes nothing.
+    chat.apply(message(1, 7, "hi", Some("t1")));
+    assert_eq!(texts(&chat), ["hi"]);
+}
+
+#[test]
+fn history_catch_up_and_live_messages_merge_by_id_without_duplicates() {
+    let mut chat = Chat::new(None);
+    joined(&mut chat);
+    chat.apply(history(vec![item(1, "a"), item(2, "b")]));
+    chat.apply(message(2, 4, "d", None)); // live, while the catch-up is in flight
+    chat.apply(history(vec![item(3, "c"), item(4, "d")]));
+    chat.apply(message(2, 5, "e", None));
+    assert_eq!(texts(&chat), ["a", "b", "c", "d", "e"]);
+}
+
+#[test]
+fn after_a_reconnect_the_client_renames_rejoins_catches_up_and_resends() {
+    let mut chat = Chat::new(None);
+    joined(&mut chat);
+    chat.apply(ServerMessage::NameChanged {
+        content: NameChanged {
+            old_name: "User1".into(),
+            new_name: "Ann".into(),
+        },
+        timestamp: 2,
+    });
+    chat.open_room("random");
+    chat.apply(ServerMessage::RoomJoined {
+        content: RoomJoined {
+            room: "random".into(),
+            users: vec![user(1, "Ann")],
+            history: vec![],
+        },
+        timestamp: 2,
+    });
+    assert_eq!(chat.current, "random");
+    chat.open_room("general");
+    chat.apply(message(2, 9, "seen", None));
+    chat.add_pending("unacked".into(), "t5".into(), 3);
+    chat.connection_lost(4);
+
+    // A fresh session (the server restarted): everything is asked for again.
+    let applied = chat.apply(welcome(8, "User8", false));
+    assert!(applied.welcomed);
+    let send = applied.send;
+    assert!(send.contains(&ClientMessage::SetName { name: "Ann".into() }));
+    assert!(send.contains(&ClientMessage::JoinRoom {
+        room: "random".into()
+    }));
+    assert!(send.contains(&ClientMessage::GetHistory {
+        room: "general".into(),
+        before_id: None,
+        after_id: Some(9),
+        limit: Some(100)
+    }));
+    assert!(send.contains(&ClientMessage::Message {
+        content: "unacked".into(),
+        txn_id: Some("t5".into()),
+        room: Some("general".into())
+    }));
+
+    // A resumed session keeps its name and rooms: only catch up and resend.
+    let send = chat.apply(welcome(8, "Ann", true)).send;
+    assert!(!send.iter().any(|m| matches!(
+        m,
+        ClientMessage::SetName { .. } | ClientMessage::JoinRoom { .. }
+    )));
+    assert!(
+        send.iter()
+            .any(|m| matches!(m, ClientMessage::Message { .. }))
+    );
+}
+
+#[test]
+fn a_full_catch_up_page_asks_for_the_next() {
+    let mut chat = Chat::new(None);
+    joined(&mut chat);
+    chat.apply(history(vec![item(1, "first")]));
+    let page: Vec<_> = (2..=101).map(|i| item(i, "x")).collect();
+    let send = chat.apply(history(page)).send;
+    assert_eq!(
+        send,
+        [ClientMessage::GetHistory {
+            room: "general".into(),
+            before_id: None,
+            after_id: Some(101),
+            limit: Some(100)
+        }]
+    );
+}
+
+#[test]
+fn scrollback_asks_for_older_pages_until_the_first_message() {
+    let mut chat = Chat::new(None);
+    joined(&mut chat);
+    chat.apply(history((150..=249).map(|i| item(i, "x")).collect()));
+    let older = chat.request_older();
+    assert_eq!(
+        older,
+        Some(ClientMessage::GetHistory {
+            room: "general".into(),
+            before_id: Some(150),
+            after_id: None,
+            limit: Some(100)
+        })
+    );
+    assert_eq!(chat.request_older(), None, "one request at a time");
+    chat.apply(history((50..150).map(|i| item(i, "x")).collect()));
+    assert!(chat.request_older().is_some());
+    chat.apply(history((1..50).map(|i| item(i, "x")).collect()));
+    assert_eq!(chat.request_older(), None, "nothing older than message 1");
+    assert_eq!(chat.timeline().first_id(), Some(1));
+}
+
+#[test]
+fn refused_messages_are_marked_and_retry_resends_them() {
+    let mut chat = Chat::new(None);
+    joined(&mut chat);
+    chat.add_pending("hi".into(), "t1".into(), 4);
+    chat.apply(ServerMessage::Error {
+        content: ErrorBody {
+            message: "Message not saved (storage error); please retry".into(),
+            txn_id: Some("t1".into()),
+        },
+        timestamp: 5,
+    });
+    let entry = chat
+        .timeline()
+        .entries
+        .iter()
+        .find(|e| e.text == "hi")
+        .unwrap()
+        .clone();
+    assert_eq!(
+        entry.delivery,
+        Delivery::Failed {
+            txn_id: "t1".into()
+        }
+    );
+    assert_eq!(
+        chat.retry(entry.key),
+        Some(ClientMessage::Message {
+            content: "hi".into(),
+            txn_id: Some("t1".into()),
+            room: Some("general".into())
+        })
+    );
+    assert_eq!(
+        chat.retry(entry.key),
+        None,
+        "only failed messages can be retried"
+    );
+}
+
+#[test]
+fn messages_in_other_rooms_count_as_unread_there() {
+    let mut chat = Chat::new(None);
+    joined(&mut chat);
+    chat.open_room("random");
+    chat.apply(ServerMessage::RoomJoined {
+        content: RoomJoined {
+            room: "random".into(),
+            users: vec![],
+            history: vec![],
+        },
+        timestamp: 2,
+    });
+    assert_eq!(chat.current, "random");
+    assert!(chat.apply(message(2, 3, "over in general", None)).incoming);
+    assert_eq!(chat.rooms["general"].unread, 1);
+    chat.open_room("general");
+    assert_eq!(chat.rooms["general"].unread, 0);
+}
+
+#[test]
+fn name_errors_are_kept_for_the_name_field() {
+    let mut chat = Chat::new(None);
+    joined(&mut chat);
+    chat.apply(ServerMessage::error(
+        "Invalid name (1-20 characters required)",
+        3,
+    ));
+    assert_eq!(
+        chat.name_error.as_deref(),
+        Some("Invalid name (1-20 characters required)")
+    );
+}
+
+#[test]
+fn private_mode_ends_when_the_target_leaves() {
+    let mut chat = Chat::new(None);
+    joined(&mut chat);
+    chat.private_to = Some((2, "Bo".into()));
+    chat.apply(ServerMessage::Leave {
+        from_id: 0,
+        from_name: "System".into(),
+        content: presence(2, "Bo"),
+        timestamp: 4,
+        room: None,
+    });
+    assert_eq!(chat.private_to, None);
+}
+
+#[test]
+fn timelines_are_bounded() {
+    let mut chat = Chat::new(None);
+    joined(&mut chat);
+    for i in 1..=(timeline::MAX_ENTRIES as u64 + 50) {
+        chat.apply(message(2, i, &i.to_string(), None));
+    }
+    assert!(chat.timeline().entries.len() <= timeline::MAX_ENTRIES);
+    assert_eq!(
+        chat.timeline().entries.last().unwrap().text,
+        (timeline::MAX_ENTRIES + 50).to_string()
+    );
+}

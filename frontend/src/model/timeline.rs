@@ -1,0 +1,115 @@
+//! One room's timeline: messages ordered by server id, merged from live events,
+//! history pages and catch-up replies without duplicates, plus local lines.
+
+use super::{Delivery, Entry, EntryKind};
+use confab_shared::MessageId;
+use confab_shared::server::UserInfo;
+use std::collections::HashSet;
+
+/// Most entries kept per room; the oldest are dropped (and can be loaded again).
+pub const MAX_ENTRIES: usize = 1000;
+
+#[derive(Debug, Default, Clone, PartialEq)]
+pub struct Timeline {
+    pub entries: Vec<Entry>,
+    ids: HashSet<MessageId>,
+    /// Members of the room, as last told.
+    pub members: Vec<UserInfo>,
+    /// False once the server has no older messages to give.
+    pub more_before: bool,
+    /// An older page has been asked for and not yet arrived.
+    pub loading_older: bool,
+    /// Messages from others that arrived while another room was shown.
+    pub unread: u32,
+}
+
+impl Timeline {
+    pub fn new() -> Self {
+        Self {
+            more_before: true,
+            ..Self::default()
+        }
+    }
+
+    /// Highest message id held: where a catch-up continues from.
+    pub fn last_id(&self) -> Option<MessageId> {
+        self.ids.iter().max().copied()
+    }
+
+    /// Lowest message id held: where scrollback continues from.
+    pub fn first_id(&self) -> Option<MessageId> {
+        self.ids.iter().min().copied()
+    }
+
+    /// Adds a stored message in id order; returns false if it was already there.
+    pub fn insert(&mut self, id: MessageId, entry: Entry) -> bool {
+        if !self.ids.insert(id) {
+            return false;
+        }
+        // Usually the newest: append. Otherwise before the first message with a larger id.
+        let at = self
+            .entries
+            .iter()
+            .position(|e| e.id.is_some_and(|other| other > id))
+            .unwrap_or(self.entries.len());
+        self.entries.insert(
+            at,
+            Entry {
+                id: Some(id),
+                ..entry
+            },
+        );
+        self.trim();
+        true
+    }
+
+    /// Adds a line that has no server id (system notes, pending own messages).
+    pub fn push_local(&mut self, entry: Entry) {
+        self.entries.push(entry);
+        self.trim();
+    }
+
+    /// Confirms our own pending message by its transaction id; false if none waits.
+    pub fn confirm(&mut self, txn_id: &str, id: MessageId, time: i64) -> bool {
+        if self.ids.contains(&id) {
+            // Already shown (a duplicate echo): just make sure it is not pending.
+            self.entries
+                .retain(|e| !e.awaits(txn_id) || e.id == Some(id));
+            return true;
+        }
+        let Some(entry) = self.entries.iter_mut().find(|e| e.awaits(txn_id)) else {
+            return false;
+        };
+        entry.delivery = Delivery::Sent;
+        entry.id = Some(id);
+        entry.time = time;
+        self.ids.insert(id);
+        true
+    }
+
+    pub fn entries_mut(&mut self) -> impl Iterator<Item = &mut Entry> {
+        self.entries.iter_mut()
+    }
+
+    fn trim(&mut self) {
+        if self.entries.len() > MAX_ENTRIES {
+            let excess = self.entries.len() - MAX_ENTRIES;
+            for gone in self.entries.drain(..excess) {
+                if let Some(id) = gone.id {
+                    self.ids.remove(&id);
+                }
+            }
+            self.more_before = true;
+        }
+    }
+}
+
+impl Entry {
+    pub(super) fn awaits(&self, txn: &str) -> bool {
+        matches!(&self.delivery, Delivery::Pending { txn_id } | Delivery::Failed { txn_id } if txn_id == txn)
+    }
+
+    pub fn is_own_public(&self) -> bool {
+        matches!(self.kind, EntryKind::Public { own: true, .. })
+    }
+}
