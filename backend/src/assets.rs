@@ -47,8 +47,8 @@ fn content_type(path: &str, guessed: &str) -> HeaderValue {
     HeaderValue::from_str(value).unwrap_or(HeaderValue::from_static("application/octet-stream"))
 }
 
-/// Trunk names assets `name-<hash>.ext`, so their content never changes under one
-/// name and they may be cached forever. `index.html` names the current hashes and
+/// Trunk names assets `name-<hash>.ext` (a 64-bit hash in unpadded hex), so their
+/// content never changes under one name and they may be cached forever. `index.html` names the current hashes and
 /// must be revalidated on every load.
 fn cache_control(path: &str) -> &'static str {
     if path == "index.html" || !is_hashed(path) {
@@ -62,8 +62,9 @@ fn is_hashed(path: &str) -> bool {
     let stem = path.rsplit('/').next().unwrap_or(path);
     let stem = stem.split('.').next().unwrap_or(stem);
     let stem = stem.strip_suffix("_bg").unwrap_or(stem);
-    stem.rsplit_once('-')
-        .is_some_and(|(_, hash)| hash.len() >= 16 && hash.chars().all(|c| c.is_ascii_hexdigit()))
+    stem.rsplit_once('-').is_some_and(|(_, hash)| {
+        (10..=16).contains(&hash.len()) && hash.chars().all(|c| c.is_ascii_hexdigit())
+    })
 }
 
 #[cfg(test)]
@@ -85,7 +86,13 @@ mod tests {
             cache_control("style-0123456789abcdef.css"),
             "public, max-age=31536000, immutable"
         );
+        // Unpadded: a hash with a leading zero digit is one character shorter.
+        assert_eq!(
+            cache_control("frontend-707167521a0d58e_bg.wasm"),
+            "public, max-age=31536000, immutable"
+        );
         assert_eq!(cache_control("favicon.svg"), "no-cache");
+        assert_eq!(cache_control("my-page.html"), "no-cache");
     }
 
     #[test]

@@ -44,6 +44,11 @@ pub fn backoff_ms(attempt: u32) -> u32 {
     (ceiling * (0.5 + 0.5 * js_sys::Math::random())) as u32
 }
 
+/// The browser's own idea of whether there is a network at all.
+pub fn online() -> bool {
+    leptos::prelude::window().navigator().on_line()
+}
+
 pub fn page_hidden() -> bool {
     leptos::prelude::document().hidden()
 }

@@ -45,6 +45,14 @@ pub fn start(chat: RwSignal<Chat>, unread: RwSignal<u32>) -> Connection {
 }
 
 async fn run(connection: Connection, chat: RwSignal<Chat>, unread: RwSignal<u32>) {
+    // The browser knows when the network goes away (a phone changing networks, a
+    // laptop lid): drop the socket at once rather than wait for a heartbeat, and
+    // reconnect the moment the network is back.
+    let (network_tx, mut network) = unbounded::<bool>();
+    let offline_tx = network_tx.clone();
+    let _ =
+        window_event_listener_untyped("offline", move |_| drop(offline_tx.unbounded_send(false)));
+    let _ = window_event_listener_untyped("online", move |_| drop(network_tx.unbounded_send(true)));
     let mut attempt: u32 = 0;
     loop {
         connection.status.set(Status::Connecting);
@@ -53,36 +61,45 @@ async fn run(connection: Connection, chat: RwSignal<Chat>, unread: RwSignal<u32>
             let (mut sink, mut stream) = socket.split();
             let (tx, mut rx) = unbounded::<ClientMessage>();
             connection.outgoing.set_value(Some(tx));
-            let writer = async {
-                while let Some(message) = rx.next().await {
-                    if sink.send(Message::Text(message.encode())).await.is_err() {
-                        break;
+            let went_offline = {
+                let writer = async {
+                    while let Some(message) = rx.next().await {
+                        if sink.send(Message::Text(message.encode())).await.is_err() {
+                            break;
+                        }
                     }
-                }
+                };
+                let reader = async {
+                    while let Some(Ok(Message::Text(text))) = stream.next().await {
+                        // Frames this client does not know (a newer server) are skipped.
+                        let Ok(frame) = serde_json::from_str::<ServerMessage>(&text) else {
+                            continue;
+                        };
+                        let Some(applied) = chat.try_update(|c| c.apply(frame)) else {
+                            continue;
+                        };
+                        if applied.welcomed {
+                            attempt = 0;
+                            connection.status.set(Status::Connected);
+                        }
+                        for message in applied.send {
+                            connection.send(message);
+                        }
+                        if applied.incoming && browser::page_hidden() {
+                            unread.update(|n| *n += 1);
+                        }
+                    }
+                };
+                let offline = async { while network.next().await != Some(false) {} };
+                futures::pin_mut!(writer, reader, offline);
+                let ended = future::select(future::select(writer, reader), offline).await;
+                matches!(ended, future::Either::Right(_))
             };
-            let reader = async {
-                while let Some(Ok(Message::Text(text))) = stream.next().await {
-                    // Frames this client does not know (a newer server) are skipped.
-                    let Ok(frame) = serde_json::from_str::<ServerMessage>(&text) else {
-                        continue;
-                    };
-                    let Some(applied) = chat.try_update(|c| c.apply(frame)) else {
-                        continue;
-                    };
-                    if applied.welcomed {
-                        attempt = 0;
-                        connection.status.set(Status::Connected);
-                    }
-                    for message in applied.send {
-                        connection.send(message);
-                    }
-                    if applied.incoming && browser::page_hidden() {
-                        unread.update(|n| *n += 1);
-                    }
-                }
-            };
-            futures::pin_mut!(writer, reader);
-            future::select(writer, reader).await;
+            connection.outgoing.set_value(None);
+            if went_offline && let Ok(socket) = sink.reunite(stream) {
+                // Tell the server we will be back, so it keeps our session.
+                let _ = socket.close(Some(confab_shared::CLOSE_WILL_RESUME), Some("offline"));
+            }
             connection.outgoing.set_value(None);
         }
         let was_connected = connection.status.get_untracked() == Status::Connected;
@@ -90,7 +107,12 @@ async fn run(connection: Connection, chat: RwSignal<Chat>, unread: RwSignal<u32>
         if was_connected {
             chat.update(|c| c.connection_lost(browser::now_unix()));
         }
-        gloo_timers::future::TimeoutFuture::new(browser::backoff_ms(attempt)).await;
-        attempt = attempt.saturating_add(1);
+        if browser::online() {
+            gloo_timers::future::TimeoutFuture::new(browser::backoff_ms(attempt)).await;
+            attempt = attempt.saturating_add(1);
+        } else {
+            while network.next().await != Some(true) {}
+            attempt = 0;
+        }
     }
 }

@@ -18,6 +18,10 @@ pub mod server;
 /// 0 is the tutorial's sender id for system broadcasts such as `leave`.
 pub type UserId = u64;
 
+/// Close code a client sends when it closes only to reconnect soon (it went
+/// offline, say): the server keeps its session resumable instead of announcing a leave.
+pub const CLOSE_WILL_RESUME: u16 = 4000;
+
 /// A public message's server id: increasing within its room (not contiguous).
 pub type MessageId = u64;
 

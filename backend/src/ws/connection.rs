@@ -70,14 +70,16 @@ async fn close(mut sink: writer::Sink, frame: Option<CloseFrame>) {
 /// A network failure may be resumed; a close, or removal for cause, may not.
 fn departure(end: End) -> Departure {
     match end {
-        End::Io | End::HeartbeatTimeout | End::WriteFailed => Departure::Dropped,
+        End::Io | End::HeartbeatTimeout | End::WriteFailed | End::ClientWillResume => {
+            Departure::Dropped
+        }
         _ => Departure::Left,
     }
 }
 
 fn close_frame(end: End) -> Option<CloseFrame> {
     let (code, reason) = match end {
-        End::ClientClosed | End::WriteFailed | End::Io => return None,
+        End::ClientClosed | End::ClientWillResume | End::WriteFailed | End::Io => return None,
         End::Shutdown => (close_code::GOING_AWAY, "Server shutting down"),
         End::Replaced => (close_code::NORMAL, "Session resumed on another connection"),
         End::HeartbeatTimeout => (close_code::GOING_AWAY, "Heartbeat timeout"),

@@ -15,6 +15,8 @@ use tokio::time::{Instant, sleep};
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum End {
     ClientClosed,
+    /// Closed by a client that means to resume (close code 4000).
+    ClientWillResume,
     Io,
     HeartbeatTimeout,
     RateAbuse,
@@ -68,8 +70,15 @@ pub async fn run(
         awaiting_pong = false;
         idle.as_mut().reset(Instant::now() + config.ping_interval());
 
-        if matches!(message, Message::Close(_)) {
-            return End::ClientClosed;
+        if let Message::Close(frame) = &message {
+            let will_resume = frame
+                .as_ref()
+                .is_some_and(|f| f.code == confab_shared::CLOSE_WILL_RESUME);
+            return if will_resume {
+                End::ClientWillResume
+            } else {
+                End::ClientClosed
+            };
         }
         if matches!(message, Message::Pong(_)) {
             continue;

@@ -365,3 +365,15 @@ fn timelines_are_bounded() {
         (timeline::MAX_ENTRIES + 50).to_string()
     );
 }
+
+#[test]
+fn a_confirmed_message_moves_to_its_place_in_the_server_order() {
+    let mut chat = Chat::new(None);
+    joined(&mut chat);
+    chat.apply(message(2, 1, "before", None));
+    chat.add_pending("typed offline".into(), "t1".into(), 4);
+    // Catching up brings what others said meanwhile, then our message is stored after them.
+    chat.apply(history(vec![item(2, "missed")]));
+    chat.apply(message(1, 3, "typed offline", Some("t1")));
+    assert_eq!(texts(&chat), ["before", "missed", "typed offline"]);
+}

@@ -77,13 +77,20 @@ impl Timeline {
                 .retain(|e| !e.awaits(txn_id) || e.id == Some(id));
             return true;
         }
-        let Some(entry) = self.entries.iter_mut().find(|e| e.awaits(txn_id)) else {
+        let Some(at) = self.entries.iter().position(|e| e.awaits(txn_id)) else {
             return false;
         };
-        entry.delivery = Delivery::Sent;
-        entry.id = Some(id);
-        entry.time = time;
-        self.ids.insert(id);
+        // It was shown where it was typed; once stored it takes its place in the one
+        // order everyone sees (messages that arrived meanwhile may come before it).
+        let entry = self.entries.remove(at);
+        self.insert(
+            id,
+            Entry {
+                delivery: Delivery::Sent,
+                time,
+                ..entry
+            },
+        );
         true
     }
 

@@ -21,7 +21,10 @@ pub fn Composer() -> impl IntoView {
 
     let send = move || {
         let text = draft.get_untracked();
-        if validate_content(&text).is_err() || !ctx.connected() {
+        // Public messages may be written offline: they wait, pending, and go out on
+        // reconnect. Private ones have no such queue and need a connection.
+        let private = chat.with_untracked(|c| c.private_to.is_some());
+        if validate_content(&text).is_err() || (private && !ctx.connected()) {
             return;
         }
         let sent = match chat.with_untracked(|c| c.private_to.clone()) {
@@ -57,7 +60,7 @@ pub fn Composer() -> impl IntoView {
     let placeholder = move || match private_to() {
         Some((_, name)) => format!("Private message to {name}…"),
         None if ctx.connected() => format!("Message #{}…", chat.with(|c| c.current.clone())),
-        None => "Waiting for connection…".into(),
+        None => "Offline: messages will be sent when you reconnect".into(),
     };
 
     view! {
@@ -79,7 +82,7 @@ pub fn Composer() -> impl IntoView {
                     on:input=move |ev| draft.set(event_target_value(&ev))
                     on:keydown=on_keydown
                 ></textarea>
-                <button type="submit" class="send" disabled=move || !ctx.connected() || too_long()>"Send"</button>
+                <button type="submit" class="send" disabled=move || too_long() || (private_to().is_some() && !ctx.connected())>"Send"</button>
             </div>
             <Show when=too_long>
                 <p class="field-error">{move || format!("Too long: {} of {MAX_CONTENT_BYTES} bytes", draft.with(|d| d.len()))}</p>
