@@ -247,3 +247,39 @@ async fn history_is_kept_across_a_clean_restart() {
     let joined = bob.expect("room_joined").await;
     assert_eq!(joined["content"]["history"][0]["content"], "in books");
 }
+
+#[tokio::test]
+async fn closing_with_4000_keeps_the_session_for_a_resume() {
+    use tokio_tungstenite::tungstenite::protocol::{CloseFrame, frame::coding::CloseCode};
+    let server = Server::start(&["--resume-grace", "30"]);
+    let mut ann = server.join().await;
+    let mut bob = server.join().await;
+    ann.expect("join").await;
+    let close = CloseFrame {
+        code: CloseCode::from(confab_shared::CLOSE_WILL_RESUME),
+        reason: "offline".into(),
+    };
+    bob.ws.close(Some(close)).await.unwrap();
+    let mut again = server.resume(&bob.token).await;
+    let welcome = again.expect("welcome").await;
+    assert_eq!(
+        (
+            welcome["content"]["user_id"].as_u64(),
+            welcome["content"]["resumed"].as_bool()
+        ),
+        (Some(bob.id), Some(true))
+    );
+    // Ann saw neither a leave nor a join, and Bob is still on her list.
+    ann.send(r#"{"type":"get_users"}"#).await;
+    let users = loop {
+        let frame = ann.recv().await;
+        assert!(
+            frame["type"] != "leave" && frame["type"] != "join",
+            "{frame}"
+        );
+        if frame["type"] == "users" {
+            break frame;
+        }
+    };
+    assert_eq!(users["content"].as_array().unwrap().len(), 2);
+}

@@ -17,8 +17,8 @@ export class Server {
 
   get url() { return `http://${this.addr}`; }
 
-  async start(): Promise<Server> {
-    const child = spawn(BINARY, ['--addr', this.addr, '--db', this.db], { stdio: ['ignore', 'pipe', 'inherit'] });
+  async start(args: string[] = []): Promise<Server> {
+    const child = spawn(BINARY, ['--addr', this.addr, '--db', this.db, ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
     this.child = child;
     this.addr = await new Promise<string>((resolve, reject) => {
       child.once('exit', (code) => reject(new Error(`confab exited early (${code})`)));
