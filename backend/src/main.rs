@@ -8,5 +8,11 @@ async fn main() -> anyhow::Result<()> {
         .with_env_filter(EnvFilter::try_from_default_env().unwrap_or_else(|_| "confab=info".into()))
         .with_writer(std::io::stderr)
         .init();
+    // Every connection is a file descriptor; the usual soft limit of 1024 is far
+    // below --max-connections. Raise it to the hard limit the system allows.
+    match rlimit::increase_nofile_limit(u64::MAX) {
+        Ok(limit) => tracing::debug!(limit, "file descriptor limit"),
+        Err(error) => tracing::warn!(%error, "could not raise the file descriptor limit"),
+    }
     confab::server::run(config, confab::server::shutdown_signal()).await
 }

@@ -99,7 +99,7 @@ impl Chat {
         Self {
             me: None,
             resume_token: None,
-            rooms: BTreeMap::from([(DEFAULT_ROOM.to_owned(), Timeline::new())]),
+            rooms: BTreeMap::from([(DEFAULT_ROOM.to_owned(), Timeline::default())]),
             directory: Vec::new(),
             current: DEFAULT_ROOM.into(),
             private_to: None,
@@ -150,10 +150,7 @@ impl Chat {
                 }
             }
             ServerMessage::RoomJoined { content, timestamp } => {
-                let timeline = self
-                    .rooms
-                    .entry(content.room.clone())
-                    .or_insert_with(Timeline::new);
+                let timeline = self.rooms.entry(content.room.clone()).or_default();
                 timeline.members = content.users;
                 self.merge_history(&content.room, content.history);
                 if self.opening.as_deref() == Some(content.room.as_str()) {
@@ -171,9 +168,7 @@ impl Chat {
                         .next()
                         .cloned()
                         .unwrap_or_else(|| DEFAULT_ROOM.into());
-                    self.rooms
-                        .entry(self.current.clone())
-                        .or_insert_with(Timeline::new);
+                    self.rooms.entry(self.current.clone()).or_default();
                 }
             }
             ServerMessage::Rooms { content, .. } => self.directory = content,

@@ -9,7 +9,7 @@ use std::collections::HashSet;
 /// Most entries kept per room; the oldest are dropped (and can be loaded again).
 pub const MAX_ENTRIES: usize = 1000;
 
-#[derive(Debug, Default, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Timeline {
     pub entries: Vec<Entry>,
     ids: HashSet<MessageId>,
@@ -23,14 +23,21 @@ pub struct Timeline {
     pub unread: u32,
 }
 
-impl Timeline {
-    pub fn new() -> Self {
+impl Default for Timeline {
+    /// An empty timeline, assuming older messages may exist until told otherwise.
+    fn default() -> Self {
         Self {
+            entries: Vec::new(),
+            ids: HashSet::new(),
+            members: Vec::new(),
             more_before: true,
-            ..Self::default()
+            loading_older: false,
+            unread: 0,
         }
     }
+}
 
+impl Timeline {
     /// Highest message id held: where a catch-up continues from.
     pub fn last_id(&self) -> Option<MessageId> {
         self.ids.iter().max().copied()

@@ -1,0 +1,78 @@
+//! Connecting many clients, and reading the few fields the tool needs.
+
+use futures_util::StreamExt;
+use std::sync::Arc;
+use std::time::Duration;
+use tokio::net::TcpStream;
+use tokio::sync::Semaphore;
+use tokio_tungstenite::tungstenite::Message;
+use tokio_tungstenite::{MaybeTlsStream, WebSocketStream};
+
+pub type Socket = WebSocketStream<MaybeTlsStream<TcpStream>>;
+
+pub struct Common {
+    pub url: String,
+    pub pid: Option<u32>,
+    pub handshakes: usize,
+}
+
+/// Opens `count` connections, at most `handshakes` at once, and returns each once
+/// its `welcome` has arrived (with the frames read up to it discarded).
+pub async fn connect_many(
+    url: &str,
+    count: usize,
+    handshakes: usize,
+) -> anyhow::Result<Vec<Socket>> {
+    let gate = Arc::new(Semaphore::new(handshakes.max(1)));
+    let tasks: Vec<_> = (0..count)
+        .map(|_| {
+            let (gate, url) = (gate.clone(), url.to_owned());
+            tokio::spawn(async move {
+                let _permit = gate.acquire().await?;
+                let (mut socket, _) = tokio_tungstenite::connect_async(&url).await?;
+                wait_for(&mut socket, "welcome").await?;
+                anyhow::Ok(socket)
+            })
+        })
+        .collect();
+    let mut sockets = Vec::with_capacity(count);
+    for task in tasks {
+        sockets.push(task.await??);
+    }
+    Ok(sockets)
+}
+
+/// Reads until a frame of type `kind` arrives.
+pub async fn wait_for(socket: &mut Socket, kind: &str) -> anyhow::Result<String> {
+    let needle = format!(r#""type":"{kind}""#);
+    loop {
+        let frame = tokio::time::timeout(Duration::from_secs(60), socket.next()).await?;
+        match frame {
+            Some(Ok(Message::Text(text))) if text.contains(&needle) => return Ok(text.to_string()),
+            Some(Ok(_)) => {}
+            Some(Err(e)) => return Err(e.into()),
+            None => anyhow::bail!("closed while waiting for {kind}"),
+        }
+    }
+}
+
+/// The `content` string of a message frame, found without a full JSON parse (the
+/// tool's own CPU competes with the server's). Only for content without escapes.
+pub fn content_of(frame: &str) -> Option<&str> {
+    if !frame.contains(r#""type":"message""#) {
+        return None;
+    }
+    let start = frame.find(r#""content":""#)? + r#""content":""#.len();
+    let len = frame[start..].find('"')?;
+    Some(&frame[start..start + len])
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn finds_content() {
+        let frame = r#"{"type":"message","from_id":1,"from_name":"U","content":"3:17:999:xx","timestamp":1}"#;
+        assert_eq!(super::content_of(frame), Some("3:17:999:xx"));
+        assert_eq!(super::content_of(r#"{"type":"join","content":{}}"#), None);
+    }
+}

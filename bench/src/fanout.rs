@@ -1,0 +1,292 @@
+//! `fanout`: one room, many readers, some senders; what arrives, how fast, and at what cost.
+
+use crate::client::{self, Common, Socket};
+use crate::proc_stats;
+use futures_util::stream::SplitSink;
+use futures_util::{SinkExt, StreamExt};
+use hdrhistogram::Histogram;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::{Duration, Instant};
+use tokio::sync::{Semaphore, watch};
+use tokio_tungstenite::tungstenite::Message;
+
+#[derive(clap::Args)]
+pub struct Args {
+    /// Clients in the room (all of them read).
+    #[arg(long, default_value_t = 200)]
+    clients: usize,
+    /// How many of the clients send.
+    #[arg(long, default_value_t = 20)]
+    senders: usize,
+    /// Messages per second per sender; 0 means as fast as `--window` allows.
+    #[arg(long, default_value_t = 10.0)]
+    rate: f64,
+    /// Messages a sender may have unacknowledged (not yet echoed back) when `--rate 0`.
+    #[arg(long, default_value_t = 16)]
+    window: usize,
+    /// Seconds of sending.
+    #[arg(long, default_value_t = 10)]
+    seconds: u64,
+    /// Message content size in bytes.
+    #[arg(long, default_value_t = 64)]
+    size: usize,
+    /// Whether the server echoes messages to their sender (Confab does; the
+    /// tutorial's server does not, and then `--rate 0` is not available).
+    #[arg(long, default_value_t = true, action = clap::ArgAction::Set)]
+    echo: bool,
+}
+
+/// What one receiver saw.
+struct Seen {
+    received: u64,
+    duplicates: u64,
+    reordered: u64,
+    latency_us: Histogram<u64>,
+}
+
+pub async fn run(common: &Common, args: Args) -> anyhow::Result<()> {
+    anyhow::ensure!(
+        args.senders <= args.clients,
+        "--senders must not exceed --clients"
+    );
+    anyhow::ensure!(
+        args.rate > 0.0 || args.echo,
+        "--rate 0 needs a server that echoes"
+    );
+    println!(
+        "fanout: {} clients, {} senders × {}, {} B content, {} s, {}",
+        args.clients,
+        args.senders,
+        if args.rate > 0.0 {
+            format!("{} msg/s", args.rate)
+        } else {
+            format!("max (window {})", args.window)
+        },
+        args.size,
+        args.seconds,
+        common.url
+    );
+    let started = Instant::now();
+    let sockets = client::connect_many(&common.url, args.clients, common.handshakes).await?;
+    println!(
+        "connected {} clients in {:.2} s",
+        args.clients,
+        started.elapsed().as_secs_f64()
+    );
+
+    let base = Instant::now();
+    let received = Arc::new(AtomicU64::new(0));
+    let (stop_tx, stop_rx) = watch::channel(false);
+    let windows: Vec<_> = (0..args.senders)
+        .map(|_| Arc::new(Semaphore::new(args.window)))
+        .collect();
+    let mut readers = Vec::new();
+    let mut sinks = Vec::new();
+    for (index, socket) in sockets.into_iter().enumerate() {
+        let (sink, stream) = socket.split();
+        sinks.push(sink);
+        let own_window = windows.get(index).cloned();
+        let task = read(
+            stream,
+            index,
+            args.senders,
+            own_window,
+            base,
+            received.clone(),
+            stop_rx.clone(),
+        );
+        readers.push(tokio::spawn(task));
+    }
+    // Let every client drain its join announcements before timing starts.
+    tokio::time::sleep(Duration::from_secs(1)).await;
+
+    let server_before = common.pid.and_then(|p| proc_stats::sample(&p.to_string()));
+    let tool_before = proc_stats::sample("self");
+    let sending_started = Instant::now();
+    let deadline = sending_started + Duration::from_secs(args.seconds);
+    let senders: Vec<_> = sinks
+        .drain(..args.senders)
+        .zip(windows)
+        .enumerate()
+        .map(|(i, (sink, window))| {
+            tokio::spawn(send(sink, i, args.rate, window, args.size, base, deadline))
+        })
+        .collect();
+    let mut sent = 0;
+    for sender in senders {
+        sent += sender.await??;
+    }
+    let per_message = if args.echo {
+        args.clients
+    } else {
+        args.clients - 1
+    } as u64;
+    let expected = sent * per_message;
+    // Drain: wait while deliveries still arrive, up to 10 s of silence.
+    let mut last = (received.load(Ordering::Relaxed), Instant::now());
+    while received.load(Ordering::Relaxed) < expected && last.1.elapsed() < Duration::from_secs(10)
+    {
+        tokio::time::sleep(Duration::from_millis(20)).await;
+        let now = received.load(Ordering::Relaxed);
+        if now != last.0 {
+            last = (now, Instant::now());
+        }
+    }
+    let elapsed = sending_started.elapsed().min(
+        last.1
+            .duration_since(sending_started)
+            .max(Duration::from_millis(1)),
+    );
+    let server_after = common.pid.and_then(|p| proc_stats::sample(&p.to_string()));
+    let tool_after = proc_stats::sample("self");
+    stop_tx.send(true)?;
+
+    let mut total = Seen {
+        received: 0,
+        duplicates: 0,
+        reordered: 0,
+        latency_us: histogram(),
+    };
+    for reader in readers {
+        let seen = reader.await?;
+        total.received += seen.received;
+        total.duplicates += seen.duplicates;
+        total.reordered += seen.reordered;
+        total.latency_us.add(&seen.latency_us)?;
+    }
+    drop(sinks);
+    let unique = total.received - total.duplicates;
+    let lost = expected.saturating_sub(unique);
+    let rate = total.received as f64 / elapsed.as_secs_f64();
+    println!(
+        "sent {sent} messages ({:.0} msg/s acknowledged and stored)",
+        sent as f64 / args.seconds as f64
+    );
+    println!(
+        "deliveries: expected {expected}, received {} (lost {lost}, duplicated {}, reordered {}); delivered/asked {:.2}",
+        total.received,
+        total.duplicates,
+        total.reordered,
+        unique as f64 / expected.max(1) as f64
+    );
+    println!("deliveries/s: {rate:.0}");
+    let h = &total.latency_us;
+    println!(
+        "latency ms: p50 {:.2}  p90 {:.2}  p99 {:.2}  max {:.2}",
+        h.value_at_quantile(0.5) as f64 / 1e3,
+        h.value_at_quantile(0.9) as f64 / 1e3,
+        h.value_at_quantile(0.99) as f64 / 1e3,
+        h.max() as f64 / 1e3
+    );
+    if let Some(cpu) = proc_stats::cpu_between(server_before, server_after) {
+        let rss = server_after.map_or(0, |s| s.rss_bytes) as f64 / 1e6;
+        println!(
+            "server: CPU {cpu:.2} s = {:.2} µs per delivery; RSS {rss:.1} MB",
+            cpu * 1e6 / total.received.max(1) as f64
+        );
+    }
+    if let Some(cpu) = proc_stats::cpu_between(tool_before, tool_after) {
+        println!("load tool: CPU {cpu:.2} s (it shares the machine with the server)");
+    }
+    Ok(())
+}
+
+fn histogram() -> Histogram<u64> {
+    Histogram::new_with_bounds(1, 120_000_000, 3).expect("valid bounds")
+}
+
+/// Sends `sender:seq:sent_at_ns:padding` messages until `deadline`; returns how many.
+async fn send(
+    mut sink: SplitSink<Socket, Message>,
+    sender: usize,
+    rate: f64,
+    window: Arc<Semaphore>,
+    size: usize,
+    base: Instant,
+    deadline: Instant,
+) -> anyhow::Result<u64> {
+    let mut ticker =
+        (rate > 0.0).then(|| tokio::time::interval(Duration::from_secs_f64(1.0 / rate)));
+    let mut seq = 0u64;
+    while Instant::now() < deadline {
+        match ticker.as_mut() {
+            Some(t) => {
+                t.tick().await;
+            }
+            None => match tokio::time::timeout_at(deadline.into(), window.acquire()).await {
+                Ok(permit) => permit?.forget(),
+                Err(_) => break,
+            },
+        }
+        seq += 1;
+        let stamp = format!("{sender}:{seq}:{}:", base.elapsed().as_nanos());
+        let content = format!("{stamp}{}", "x".repeat(size.saturating_sub(stamp.len())));
+        let frame = format!(r#"{{"type":"message","content":"{content}"}}"#);
+        sink.send(Message::text(frame)).await?;
+    }
+    Ok(seq)
+}
+
+/// Reads until told to stop, checking every benchmark message's sequence.
+async fn read(
+    mut stream: futures_util::stream::SplitStream<Socket>,
+    me: usize,
+    senders: usize,
+    own_window: Option<Arc<Semaphore>>,
+    base: Instant,
+    received: Arc<AtomicU64>,
+    mut stop: watch::Receiver<bool>,
+) -> Seen {
+    let mut seen = Seen {
+        received: 0,
+        duplicates: 0,
+        reordered: 0,
+        latency_us: histogram(),
+    };
+    let mut last_seq = vec![0u64; senders];
+    loop {
+        let frame = tokio::select! {
+            frame = stream.next() => frame,
+            _ = stop.changed() => break,
+        };
+        let Some(Ok(Message::Text(text))) = frame else {
+            if matches!(frame, None | Some(Err(_))) {
+                break;
+            }
+            continue;
+        };
+        let Some(content) = client::content_of(text.as_str()) else {
+            continue;
+        };
+        let mut parts = content.splitn(4, ':');
+        let (Some(Ok(sender)), Some(Ok(seq)), Some(Ok(at))) = (
+            parts.next().map(str::parse::<usize>),
+            parts.next().map(str::parse::<u64>),
+            parts.next().map(str::parse::<u128>),
+        ) else {
+            continue;
+        };
+        let now = base.elapsed().as_nanos();
+        let _ = seen
+            .latency_us
+            .record((now.saturating_sub(at) / 1000).max(1) as u64);
+        seen.received += 1;
+        received.fetch_add(1, Ordering::Relaxed);
+        if let Some(last) = last_seq.get_mut(sender) {
+            if seq == *last {
+                seen.duplicates += 1;
+            } else if seq < *last {
+                seen.reordered += 1;
+            } else {
+                *last = seq;
+            }
+        }
+        if sender == me
+            && let Some(window) = &own_window
+        {
+            window.add_permits(1);
+        }
+    }
+    seen
+}
