@@ -17,6 +17,12 @@ pub struct Config {
     #[arg(long, env = "CONFAB_DB", default_value = "confab.db")]
     pub db: std::path::PathBuf,
 
+    /// When a stored message counts as durable: `full` syncs every commit to disk
+    /// (survives power loss); `normal` survives a crash of the process (kill -9) but
+    /// may lose the last commits on power loss, and saves an fsync per commit.
+    #[arg(long, env = "CONFAB_SYNC", value_enum, default_value_t = Durability::Full)]
+    pub sync: Durability,
+
     /// Seconds a user whose connection dropped stays online, resumable with its
     /// `resume_token`, before the others see `leave`. 0 disables resuming.
     #[arg(
@@ -29,6 +35,12 @@ pub struct Config {
     /// Most rooms that may exist.
     #[arg(long, env = "CONFAB_MAX_ROOMS", default_value_t = 1000)]
     pub max_rooms: usize,
+
+    /// Rooms with more members than this are "big": joins and leaves there are sent
+    /// as a member count at most twice a second instead of one frame each, and member
+    /// lists come in pages of 100. Smaller rooms behave exactly as the tutorial's.
+    #[arg(long, env = "CONFAB_BIG_ROOM", default_value_t = 500)]
+    pub big_room: usize,
 
     /// Messages waiting to be stored before senders get "Server busy" errors.
     #[arg(long, env = "CONFAB_STORE_QUEUE", default_value_t = 8192)]
@@ -91,6 +103,12 @@ pub struct Config {
         default_value_t = 5
     )]
     pub shutdown_grace_secs: u64,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Durability {
+    Full,
+    Normal,
 }
 
 impl Config {

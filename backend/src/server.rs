@@ -52,6 +52,7 @@ impl AppState {
         let settings = HubSettings {
             resume_grace: config.resume_grace(),
             max_rooms: config.max_rooms,
+            big_room: config.big_room,
         };
         let hub = Arc::new(SharedHub::new(Hub::new(settings, persist_tx, snapshot)));
         tokio::spawn(store::commit::run(store.clone(), persist_rx, hub.clone()));
@@ -68,13 +69,17 @@ impl AppState {
     }
 }
 
-/// Once a second, lets sessions past their resume grace period go (with `leave`).
+/// Twice a second: lets sessions past their resume grace period go (with `leave`),
+/// and tells big rooms their new member counts.
 async fn expire_sessions(app: std::sync::Weak<AppState>) {
     let mut tick = tokio::time::interval(Duration::from_millis(500));
     loop {
         tick.tick().await;
         let Some(app) = app.upgrade() else { return };
-        app.hub.with(|hub| hub.expire(std::time::Instant::now()));
+        app.hub.with(|hub| {
+            hub.expire(std::time::Instant::now());
+            hub.announce_counts();
+        });
     }
 }
 
@@ -112,7 +117,7 @@ pub async fn run(
     let listener = TcpListener::bind(config.addr).await?;
     let addr = listener.local_addr()?;
     let grace = config.shutdown_grace();
-    let store = SqliteStore::open(&config.db).await?;
+    let store = SqliteStore::open(&config.db, config.sync).await?;
     let app = AppState::start(config, Arc::new(store)).await?;
     // Tests and scripts read this line to find the port when started with port 0.
     println!("confab listening on http://{addr}");

@@ -38,6 +38,9 @@ pub enum ClientMessage {
     GetUsers {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         room: Option<String>,
+        /// Big rooms: the next page, after this user id.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        after_id: Option<UserId>,
     },
     /// `{"type":"get_stats"}`
     GetStats {},
@@ -160,8 +163,9 @@ fn validate(message: ClientMessage) -> Result<ClientMessage, DecodeError> {
                 room: room_name(room)?,
             }
         }
-        ClientMessage::GetUsers { room } => ClientMessage::GetUsers {
+        ClientMessage::GetUsers { room, after_id } => ClientMessage::GetUsers {
             room: room_name(room)?,
+            after_id,
         },
         ClientMessage::CreateRoom { room } => ClientMessage::CreateRoom {
             room: limits::validate_room(&room)?.to_owned(),
@@ -251,7 +255,10 @@ mod tests {
         );
         assert_eq!(
             decode(r#"{"type":"get_users"}"#),
-            Ok(ClientMessage::GetUsers { room: None })
+            Ok(ClientMessage::GetUsers {
+                room: None,
+                after_id: None
+            })
         );
         assert_eq!(
             decode(r#"{"type":"get_stats"}"#),
@@ -396,7 +403,11 @@ mod tests {
     #[test]
     fn encode_matches_the_tutorial_shapes() {
         assert_eq!(
-            ClientMessage::GetUsers { room: None }.encode(),
+            ClientMessage::GetUsers {
+                room: None,
+                after_id: None
+            }
+            .encode(),
             r#"{"type":"get_users"}"#
         );
         assert_eq!(

@@ -17,6 +17,9 @@ pub const MAX_HISTORY: u32 = 100;
 /// The room every connection starts in, and where room-less messages go.
 pub const DEFAULT_ROOM: &str = "general";
 
+/// Members listed per page in a big room.
+pub const USERS_PAGE: usize = 100;
+
 /// Rooms a fresh database starts with: the tutorial's examples.
 pub const SEED_ROOMS: [&str; 3] = ["general", "random", "gaming"];
 

@@ -28,6 +28,10 @@ pub enum ServerMessage {
         /// Confab extension: whose members these are.
         #[serde(default, skip_serializing_if = "Option::is_none")]
         room: Option<String>,
+        /// Confab extension, big rooms only: `content` is one page of this many
+        /// members; ask `get_users` with `after_id` for the next.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        total: Option<usize>,
     },
     /// Someone entered a room (or connected, for `general`); sent to its other members.
     Join {
@@ -82,6 +86,12 @@ pub enum ServerMessage {
     /// You are in the room now: its members and its latest history.
     RoomJoined {
         content: RoomJoined,
+        timestamp: UnixSeconds,
+    },
+    /// A big room's member count changed (sent instead of each `join` and `leave`,
+    /// at most twice a second).
+    RoomCount {
+        content: RoomCount,
         timestamp: UnixSeconds,
     },
     /// You left the room.
@@ -198,8 +208,18 @@ pub struct RoomRef {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RoomJoined {
     pub room: String,
+    /// All members, or in a big room the first page of them.
     pub users: Vec<UserInfo>,
     pub history: Vec<HistoryItem>,
+    /// Big rooms only: how many members there are in all.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub total_users: Option<usize>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RoomCount {
+    pub room: String,
+    pub users_online: usize,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -324,6 +344,7 @@ mod tests {
             }],
             timestamp: 4,
             room: None,
+            total: None,
         };
         assert_eq!(
             wire(&frame),

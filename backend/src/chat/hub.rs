@@ -7,7 +7,7 @@ use super::rooms::Room;
 use super::session::{self, RecentTxns};
 use crate::store::{Range, Snapshot, Write};
 use confab_shared::client::{self, ClientMessage};
-use confab_shared::limits::DEFAULT_ROOM;
+use confab_shared::limits::{DEFAULT_ROOM, USERS_PAGE};
 use confab_shared::server::{self, Presence, ServerMessage, Stats, UserInfo, Welcome};
 use confab_shared::{UnixSeconds, UserId};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
@@ -24,6 +24,9 @@ pub struct HubSettings {
     pub resume_grace: Duration,
     /// Most rooms that may exist.
     pub max_rooms: usize,
+    /// Above this many members a room is "big": joins and leaves are announced as a
+    /// coalesced `room_count`, and member lists come in pages.
+    pub big_room: usize,
 }
 
 /// One connection of one user. A resumed user keeps the id; the connection changes.
@@ -156,18 +159,8 @@ impl Hub {
         general.members.insert(user);
         let users_online = general.members.len();
         self.greet(user, false);
-        let join = ServerMessage::Join {
-            from_id: user,
-            from_name: name.clone(),
-            content: Presence {
-                user_id: user,
-                user_name: name,
-                users_online,
-            },
-            timestamp: now_unix(),
-            room: Some(DEFAULT_ROOM.into()),
-        };
-        self.broadcast_room(DEFAULT_ROOM, &join, Some(user));
+        let join = presence(Arrival::Join, DEFAULT_ROOM, user, name, users_online);
+        self.announce_presence(DEFAULT_ROOM, &join, Some(user));
         self.settle();
         SessionId { user, conn }
     }
@@ -186,7 +179,7 @@ impl Hub {
             timestamp: now_unix(),
         };
         self.send(user, &welcome);
-        self.send(user, &self.users_frame(DEFAULT_ROOM));
+        self.send(user, &self.users_frame(DEFAULT_ROOM, None));
         let history = self.rooms[DEFAULT_ROOM].history_frame(DEFAULT_ROOM, Range::Latest, u32::MAX);
         self.send(
             user,
@@ -256,10 +249,10 @@ impl Hub {
             ClientMessage::PrivateMessage { to_id, content } => {
                 self.private_message(user, to_id, content)
             }
-            ClientMessage::GetUsers { room } => {
+            ClientMessage::GetUsers { room, after_id } => {
                 let room = room.unwrap_or_else(|| DEFAULT_ROOM.into());
                 match self.rooms.contains_key(&room) {
-                    true => self.send(user, &self.users_frame(&room)),
+                    true => self.send(user, &self.users_frame(&room, after_id)),
                     false => self.send_error(user, &format!("No such room: {room}")),
                 }
             }
@@ -356,22 +349,71 @@ impl Hub {
         }
     }
 
-    pub(super) fn users_frame(&self, room: &str) -> ServerMessage {
-        let users = self.rooms[room]
-            .members
-            .iter()
+    /// The members of `room`: all of them, or in a big room one page (after `after`).
+    pub(super) fn users_frame(&self, room: &str, after: Option<UserId>) -> ServerMessage {
+        let members = &self.rooms[room].members;
+        let big = members.len() > self.settings.big_room;
+        let page = if big { USERS_PAGE } else { usize::MAX };
+        let users = members
+            .range(after.map_or(0, |a| a + 1)..)
             .filter_map(|id| self.members.get(id).map(|m| (id, m)))
+            .take(page)
             .map(|(&id, m)| UserInfo {
                 id,
                 name: m.name.clone(),
                 connected_at: m.connected_at,
             })
             .collect();
+        let total = big.then_some(members.len());
         ServerMessage::Users {
             content: users,
             timestamp: now_unix(),
             room: Some(room.into()),
+            total,
         }
+    }
+
+    /// Announces a `join` or `leave` to a small room; in a big room only marks its
+    /// count as changed, for [`Hub::announce_counts`]. (Announcing every arrival to
+    /// every member makes filling a room of N cost N² frames.)
+    pub(super) fn announce_presence(
+        &mut self,
+        room: &str,
+        message: &ServerMessage,
+        except: Option<UserId>,
+    ) {
+        let Some(r) = self.rooms.get_mut(room) else {
+            return;
+        };
+        if r.members.len() > self.settings.big_room {
+            r.count_changed = true;
+        } else {
+            self.broadcast_room(room, message, except);
+        }
+    }
+
+    /// Sends `room_count` to every big room whose membership changed since last time.
+    pub fn announce_counts(&mut self) {
+        let changed: Vec<(String, usize)> = self
+            .rooms
+            .iter_mut()
+            .filter(|(_, r)| r.count_changed)
+            .map(|(name, r)| {
+                r.count_changed = false;
+                (name.clone(), r.members.len())
+            })
+            .collect();
+        for (room, users_online) in changed {
+            let count = ServerMessage::RoomCount {
+                content: server::RoomCount {
+                    room: room.clone(),
+                    users_online,
+                },
+                timestamp: now_unix(),
+            };
+            self.broadcast_room(&room, &count, None);
+        }
+        self.settle();
     }
 
     fn remove(&mut self, user: UserId) -> Option<Outbox> {
@@ -382,18 +424,14 @@ impl Hub {
                 continue;
             };
             r.members.remove(&user);
-            let leave = ServerMessage::Leave {
-                from_id: server::SYSTEM_ID,
-                from_name: server::SYSTEM_NAME.into(),
-                content: Presence {
-                    user_id: user,
-                    user_name: member.name.clone(),
-                    users_online: r.members.len(),
-                },
-                timestamp: now_unix(),
-                room: Some(room.clone()),
-            };
-            self.broadcast_room(room, &leave, None);
+            let leave = presence(
+                Arrival::Leave,
+                room,
+                user,
+                member.name.clone(),
+                r.members.len(),
+            );
+            self.announce_presence(room, &leave, None);
         }
         member.outbox
     }
@@ -444,6 +482,46 @@ impl Hub {
                 outbox.evict(Eviction::QueueFull);
             }
         }
+    }
+}
+
+/// Whether someone came or went.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Arrival {
+    Join,
+    Leave,
+}
+
+/// The tutorial's `join` (sent as from the newcomer) or `leave` (sent as from the
+/// system), for `room`, with its member count after the change.
+pub(super) fn presence(
+    arrival: Arrival,
+    room: &str,
+    user: UserId,
+    name: String,
+    users_online: usize,
+) -> ServerMessage {
+    let content = Presence {
+        user_id: user,
+        user_name: name.clone(),
+        users_online,
+    };
+    let (timestamp, room) = (now_unix(), Some(room.to_owned()));
+    match arrival {
+        Arrival::Join => ServerMessage::Join {
+            from_id: user,
+            from_name: name,
+            content,
+            timestamp,
+            room,
+        },
+        Arrival::Leave => ServerMessage::Leave {
+            from_id: server::SYSTEM_ID,
+            from_name: server::SYSTEM_NAME.into(),
+            content,
+            timestamp,
+            room,
+        },
     }
 }
 

@@ -35,6 +35,7 @@ impl Harness {
         let settings = HubSettings {
             resume_grace,
             max_rooms: 10,
+            big_room: 3,
         };
         let snapshot = Snapshot {
             rooms: ["general", "random", "gaming"]
@@ -587,4 +588,36 @@ fn history_beyond_memory_is_asked_of_the_store() {
         r#"{"type":"get_history","room":"general","after_id":2}"#,
     );
     assert_eq!(query.map(|q| q.range), Some(crate::store::Range::After(2)));
+}
+
+#[test]
+fn big_rooms_announce_counts_instead_of_each_join_and_page_their_members() {
+    // The harness makes rooms of more than 3 members big.
+    let mut hub = Harness::new();
+    let mut first = TestClient::join(&mut hub);
+    let others: Vec<_> = (0..2).map(|_| TestClient::join(&mut hub)).collect();
+    assert_eq!(
+        first
+            .drain()
+            .iter()
+            .filter(|f| matches!(f, ServerMessage::Join { .. }))
+            .count(),
+        2,
+        "small: every join is announced"
+    );
+    let fourth = TestClient::join(&mut hub);
+    let fifth = TestClient::join(&mut hub);
+    assert!(first.drain().is_empty(), "big: no join frames");
+    hub.announce_counts();
+    assert!(
+        matches!(first.drain().as_slice(), [ServerMessage::RoomCount { content, .. }] if content.users_online == 5)
+    );
+    hub.announce_counts();
+    assert!(first.drain().is_empty(), "only when the count changed");
+    send(&mut hub, &first, r#"{"type":"get_users"}"#);
+    let page = first.drain();
+    assert!(
+        matches!(page.as_slice(), [ServerMessage::Users { content, total: Some(5), .. }] if content.len() == 5)
+    );
+    drop((others, fourth, fifth));
 }

@@ -1,10 +1,10 @@
 //! Rooms: membership, creation, and the recent history each keeps in memory.
 
-use super::hub::{Hub, StoreQuery};
+use super::hub::{Arrival, Hub, StoreQuery, presence};
 use super::now_unix;
 use crate::store::{Range, StoredMessage, Write};
 use confab_shared::limits::MAX_HISTORY;
-use confab_shared::server::{History, Presence, RoomInfo, RoomJoined, RoomRef, ServerMessage};
+use confab_shared::server::{History, RoomInfo, RoomJoined, RoomRef, ServerMessage};
 use confab_shared::{MessageId, UserId};
 use std::collections::{BTreeSet, VecDeque};
 use std::sync::Arc;
@@ -13,6 +13,8 @@ use std::sync::Arc;
 /// or connecting sends history without touching the database.
 pub struct Room {
     pub members: BTreeSet<UserId>,
+    /// Big rooms: membership changed since the last `room_count`.
+    pub count_changed: bool,
     recent: VecDeque<Arc<StoredMessage>>,
     next_id: MessageId,
 }
@@ -23,6 +25,7 @@ impl Room {
         let next_id = recent.last().map_or(1, |m| m.id + 1);
         Self {
             members: BTreeSet::new(),
+            count_changed: false,
             recent: recent.into_iter().map(Arc::new).collect(),
             next_id,
         }
@@ -171,21 +174,16 @@ impl Hub {
         member.rooms.insert(room.clone());
         let name = member.name.clone();
         if newly {
-            let join = ServerMessage::Join {
-                from_id: user,
-                from_name: name.clone(),
-                content: Presence {
-                    user_id: user,
-                    user_name: name,
-                    users_online,
-                },
-                timestamp: now_unix(),
-                room: Some(room.clone()),
-            };
-            self.broadcast_room(&room, &join, Some(user));
+            let join = presence(Arrival::Join, &room, user, name, users_online);
+            self.announce_presence(&room, &join, Some(user));
         }
-        let ServerMessage::Users { content: users, .. } = self.users_frame(&room) else {
-            unreachable!()
+        let ServerMessage::Users {
+            content: users,
+            total,
+            ..
+        } = self.users_frame(&room, None)
+        else {
+            unreachable!("users_frame builds users")
         };
         let history = self.rooms[&room]
             .recent
@@ -196,6 +194,7 @@ impl Hub {
             room,
             users,
             history,
+            total_users: total,
         };
         self.send(
             user,
@@ -217,18 +216,8 @@ impl Hub {
         let name = member.name.clone();
         let r = self.rooms.get_mut(&room).expect("members' rooms exist");
         r.members.remove(&user);
-        let leave = ServerMessage::Leave {
-            from_id: confab_shared::server::SYSTEM_ID,
-            from_name: confab_shared::server::SYSTEM_NAME.into(),
-            content: Presence {
-                user_id: user,
-                user_name: name,
-                users_online: r.members.len(),
-            },
-            timestamp: now_unix(),
-            room: Some(room.clone()),
-        };
-        self.broadcast_room(&room, &leave, None);
+        let leave = presence(Arrival::Leave, &room, user, name, r.members.len());
+        self.announce_presence(&room, &leave, None);
         self.send(
             user,
             &ServerMessage::RoomLeft {

@@ -1,7 +1,8 @@
-//! [`Store`] on SQLite through sqlx: WAL mode, `synchronous=FULL`, so a committed
-//! batch survives `kill -9` and power loss alike.
+//! [`Store`] on SQLite through sqlx, in WAL mode. With `synchronous=FULL` (the
+//! default) a committed batch survives power loss; with `NORMAL`, a crash of the process.
 
 use super::{Range, Snapshot, Store, StoreError, StoredMessage, StoredRoom, Write};
+use crate::config::Durability;
 use futures_util::future::BoxFuture;
 use sqlx::sqlite::{
     SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteRow, SqliteSynchronous,
@@ -16,12 +17,16 @@ pub struct SqliteStore {
 
 impl SqliteStore {
     /// Opens (creating if needed) the database at `path` and brings its schema up to date.
-    pub async fn open(path: &Path) -> Result<Self, StoreError> {
+    pub async fn open(path: &Path, durability: Durability) -> Result<Self, StoreError> {
+        let synchronous = match durability {
+            Durability::Full => SqliteSynchronous::Full,
+            Durability::Normal => SqliteSynchronous::Normal,
+        };
         let options = SqliteConnectOptions::new()
             .filename(path)
             .create_if_missing(true)
             .journal_mode(SqliteJournalMode::Wal)
-            .synchronous(SqliteSynchronous::Full)
+            .synchronous(synchronous)
             .busy_timeout(Duration::from_secs(5));
         let pool = SqlitePoolOptions::new()
             .max_connections(4)
@@ -161,7 +166,7 @@ mod tests {
         std::fs::create_dir_all(&dir).unwrap();
         let path = dir.join("t.db");
         {
-            let store = SqliteStore::open(&path).await.unwrap();
+            let store = SqliteStore::open(&path, Durability::Full).await.unwrap();
             let batch: Vec<_> = (1..=5).map(|id| message("general", id)).collect();
             store.write(&batch).await.unwrap();
             store
@@ -173,7 +178,7 @@ mod tests {
                 .await
                 .unwrap();
         }
-        let store = SqliteStore::open(&path).await.unwrap();
+        let store = SqliteStore::open(&path, Durability::Full).await.unwrap();
         let snapshot = store.load(3).await.unwrap();
         let names: Vec<_> = snapshot.rooms.iter().map(|r| r.name.as_str()).collect();
         assert!(

@@ -139,9 +139,20 @@ impl Chat {
                 };
                 self.note(text, timestamp);
             }
-            ServerMessage::Users { content, room, .. } => {
+            ServerMessage::Users {
+                content,
+                room,
+                total,
+                ..
+            } => {
                 if let Some(t) = self.rooms.get_mut(room.as_deref().unwrap_or(DEFAULT_ROOM)) {
                     t.members = content;
+                    t.total = total;
+                }
+            }
+            ServerMessage::RoomCount { content, .. } => {
+                if let Some(t) = self.rooms.get_mut(&content.room) {
+                    t.total = Some(content.users_online);
                 }
             }
             ServerMessage::History { content, .. } => {
@@ -152,6 +163,7 @@ impl Chat {
             ServerMessage::RoomJoined { content, timestamp } => {
                 let timeline = self.rooms.entry(content.room.clone()).or_default();
                 timeline.members = content.users;
+                timeline.total = content.total_users;
                 self.merge_history(&content.room, content.history);
                 if self.opening.as_deref() == Some(content.room.as_str()) {
                     self.opening = None;

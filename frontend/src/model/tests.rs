@@ -78,6 +78,7 @@ fn joined(chat: &mut Chat) {
         content: vec![user(1, "User1")],
         timestamp: 1,
         room: None,
+        total: None,
     });
 }
 
@@ -181,6 +182,7 @@ fn after_a_reconnect_the_client_renames_rejoins_catches_up_and_resends() {
             room: "random".into(),
             users: vec![user(1, "Ann")],
             history: vec![],
+            total_users: None,
         },
         timestamp: 2,
     });
@@ -313,6 +315,7 @@ fn messages_in_other_rooms_count_as_unread_there() {
             room: "random".into(),
             users: vec![],
             history: vec![],
+            total_users: None,
         },
         timestamp: 2,
     });

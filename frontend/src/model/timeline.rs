@@ -13,8 +13,10 @@ pub const MAX_ENTRIES: usize = 1000;
 pub struct Timeline {
     pub entries: Vec<Entry>,
     ids: HashSet<MessageId>,
-    /// Members of the room, as last told.
+    /// Members of the room, as last told (in a big room, the first page of them).
     pub members: Vec<UserInfo>,
+    /// Big rooms: how many members there are in all.
+    pub total: Option<usize>,
     /// False once the server has no older messages to give.
     pub more_before: bool,
     /// An older page has been asked for and not yet arrived.
@@ -30,6 +32,7 @@ impl Default for Timeline {
             entries: Vec::new(),
             ids: HashSet::new(),
             members: Vec::new(),
+            total: None,
             more_before: true,
             loading_older: false,
             unread: 0,
@@ -38,6 +41,11 @@ impl Default for Timeline {
 }
 
 impl Timeline {
+    /// How many are in the room.
+    pub fn member_count(&self) -> usize {
+        self.total.unwrap_or(self.members.len())
+    }
+
     /// Highest message id held: where a catch-up continues from.
     pub fn last_id(&self) -> Option<MessageId> {
         self.ids.iter().max().copied()

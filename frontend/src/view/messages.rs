@@ -130,7 +130,7 @@ pub fn RoomHeader() -> impl IntoView {
     let ctx = ctx();
     let chat = ctx.chat;
     let room = move || chat.with(|c| c.current.clone());
-    let members = move || chat.with(|c| c.timeline().members.len());
+    let members = move || chat.with(|c| c.timeline().member_count());
     let leave = move |_| {
         let room = room();
         ctx.connection.send(ClientMessage::LeaveRoom { room });

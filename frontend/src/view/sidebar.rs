@@ -16,7 +16,7 @@ pub fn Sidebar(open: RwSignal<bool>) -> impl IntoView {
             <Rooms open />
             <section class="online" aria-labelledby="online-heading">
                 <h2 id="online-heading">
-                    "Online" <span class="count" data-testid="online-count">{move || chat.with(|c| c.timeline().members.len())}</span>
+                    "Online" <span class="count" data-testid="online-count">{move || chat.with(|c| c.timeline().member_count())}</span>
                 </h2>
                 <ul class="users" data-testid="users">
                     <For

@@ -1,0 +1,86 @@
+//! The core's hot paths, per message: decode what a client sent, route a stored
+//! message to a room of 200, encode a frame. `cargo bench -p confab`.
+
+use confab::chat::{Eviction, Frame, Hub, HubSettings, Outbox};
+use confab::store::{Snapshot, StoredMessage, StoredRoom, Write};
+use confab_shared::client;
+use confab_shared::server::ServerMessage;
+use criterion::{Criterion, Throughput, criterion_group, criterion_main};
+use std::hint::black_box;
+use std::sync::Arc;
+use std::time::Duration;
+use tokio::sync::{mpsc, oneshot};
+
+const ROOM: usize = 200;
+const FRAME: &str = r#"{"type":"message","content":"0:123:45678901234:xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx","txn_id":"t-1"}"#;
+
+fn decode(c: &mut Criterion) {
+    c.bench_function("decode a message frame", |b| {
+        b.iter(|| client::decode(black_box(FRAME)))
+    });
+}
+
+fn encode(c: &mut Criterion) {
+    let message = ServerMessage::Message {
+        from_id: 7,
+        from_name: "User7".into(),
+        content: "x".repeat(64),
+        timestamp: 1_795_000_000,
+        txn_id: None,
+        id: Some(12345),
+        room: Some("general".into()),
+    };
+    c.bench_function("encode a message frame", |b| {
+        b.iter(|| black_box(&message).encode())
+    });
+}
+
+fn route(c: &mut Criterion) {
+    let (persist, _stored) = mpsc::channel(16);
+    let settings = HubSettings {
+        resume_grace: Duration::ZERO,
+        max_rooms: 10,
+        big_room: 1000,
+    };
+    let snapshot = Snapshot {
+        rooms: vec![StoredRoom {
+            name: "general".into(),
+            recent: vec![],
+        }],
+        max_user_id: 0,
+    };
+    let mut hub = Hub::new(settings, persist, snapshot);
+    let mut queues: Vec<(mpsc::Receiver<Frame>, oneshot::Receiver<Eviction>)> = (0..ROOM)
+        .map(|_| {
+            let (tx, rx) = mpsc::channel(4096);
+            let (evict_tx, evict_rx) = oneshot::channel();
+            hub.connect(Outbox::new(tx, evict_tx), None);
+            (rx, evict_rx)
+        })
+        .collect();
+    let mut id = 0;
+    let mut group = c.benchmark_group("route a stored message");
+    group.throughput(Throughput::Elements(ROOM as u64));
+    group.bench_function("to a room of 200 (per delivery)", |b| {
+        b.iter(|| {
+            id += 1;
+            let message = StoredMessage {
+                room: "general".into(),
+                id,
+                from_id: 1,
+                from_name: "User1".into(),
+                content: "x".repeat(64),
+                timestamp: 1_795_000_000,
+                txn_id: None,
+            };
+            hub.committed(&[Write::Message(Arc::new(message))], true);
+            for (queue, _) in &mut queues {
+                while queue.try_recv().is_ok() {}
+            }
+        })
+    });
+    group.finish();
+}
+
+criterion_group!(benches, decode, encode, route);
+criterion_main!(benches);

@@ -1,0 +1,61 @@
+#!/usr/bin/env bash
+# Runs every benchmark workload against Confab and the minimal broadcaster, one fresh
+# server per run, and prints the figures BENCHMARKS.md reports.
+#   bench/run.sh [paced|max|heavy|conns|history|all]   (default: all)
+# Confab runs with per-connection rate limits lifted (the load is the point) and a
+# fresh database. For "max" the server is pinned to core 0 and the tool to core 1.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+cargo build --quiet --release -p confab -p confab-bench
+bin=target/release
+work=$(mktemp -d)
+trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$work"' EXIT
+
+start() { # name cpu-list command...
+  local name=$1 cpus=$2; shift 2
+  taskset -c "$cpus" "$@" > "$work/$name.log" 2>&1 &
+  server_pid=$!
+  for _ in $(seq 100); do grep -q "listening" "$work/$name.log" 2>/dev/null && return; sleep 0.05; done
+  echo "server $name did not start"; cat "$work/$name.log"; exit 1
+}
+stop() { kill "$server_pid"; wait "$server_pid" 2>/dev/null || true; }
+
+confab() { # cpu-list [sync]
+  rm -f "$work"/c.db*
+  start confab "$1" $bin/confab --addr 127.0.0.1:18080 --db "$work/c.db" --sync "${2:-full}" \
+    --rate-per-sec 1000000 --rate-burst 1000000 --max-connections 20000
+  url=ws://127.0.0.1:18080/
+}
+minimal() { start minimal "$1" $bin/minimal-broadcaster 127.0.0.1:19090; url=ws://127.0.0.1:19090/; }
+tool() { taskset -c "$1" $bin/confab-bench --url "$url" --pid "$server_pid" "${@:2}"; }
+
+run() {
+  case $1 in
+  paced)
+    for server in "confab 0,1 full" "confab 0,1 normal" "minimal 0,1"; do
+      echo "== paced: $server"; $server
+      tool 0,1 fanout --clients 200 --senders 20 --rate 10 --seconds 10; stop
+    done ;;
+  max)
+    for server in "confab 0 full" "confab 0 normal" "minimal 0"; do
+      echo "== max: $server (server on core 0, tool on core 1)"; $server
+      tool 1 fanout --clients 200 --senders 20 --rate 0 --window 16 --seconds 10; stop
+    done ;;
+  heavy)
+    for server in "confab 0,1 full" "minimal 0,1"; do
+      echo "== heavy: $server"; $server
+      tool 0,1 fanout --clients 1000 --senders 50 --rate 20 --seconds 10; stop
+    done ;;
+  conns)
+    for server in "confab 0,1" "minimal 0,1"; do
+      echo "== conns: $server, 10 000 idle clients, all in one room"; $server
+      tool 0,1 --handshakes 256 conns --clients 10000; stop
+    done ;;
+  history)
+    echo "== history: confab"; confab 0,1
+    tool 0,1 history --messages 100 --joins 50; stop ;;
+  all) for w in paced max heavy conns history; do run $w; done ;;
+  *) echo "unknown workload $1"; exit 2 ;;
+  esac
+}
+run "${1:-all}"
