@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs every benchmark workload against Confab and the minimal broadcaster, one fresh
 # server per run, and prints the figures BENCHMARKS.md reports.
-#   bench/run.sh [paced|max|heavy|conns|history|all]   (default: all)
+#   bench/run.sh [paced|max|heavy|conns|store|history|all]   (default: all)
 # Confab runs with per-connection rate limits lifted (the load is the point) and a
 # fresh database. For "max" the server is pinned to core 0 and the tool to core 1.
 set -euo pipefail
@@ -51,10 +51,15 @@ run() {
       echo "== conns: $server, 10 000 idle clients, all in one room"; $server
       tool 0,1 --handshakes 256 conns --clients 10000; stop
     done ;;
+  store)
+    for sync in full normal; do
+      echo "== store: confab --sync $sync, 20 clients all sending as fast as a window of 64 allows"; confab 0,1 $sync
+      tool 0,1 fanout --clients 20 --senders 20 --rate 0 --window 64 --seconds 10; stop
+    done ;;
   history)
     echo "== history: confab"; confab 0,1
     tool 0,1 history --messages 100 --joins 50; stop ;;
-  all) for w in paced max heavy conns history; do run $w; done ;;
+  all) for w in paced max heavy conns store history; do run $w; done ;;
   *) echo "unknown workload $1"; exit 2 ;;
   esac
 }

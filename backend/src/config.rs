@@ -38,8 +38,8 @@ pub struct Config {
 
     /// Rooms with more members than this are "big": joins and leaves there are sent
     /// as a member count at most twice a second instead of one frame each, and member
-    /// lists come in pages of 100. Smaller rooms behave exactly as the tutorial's.
-    #[arg(long, env = "CONFAB_BIG_ROOM", default_value_t = 500)]
+    /// lists come in pages of 50. Smaller rooms behave exactly as the tutorial's.
+    #[arg(long, env = "CONFAB_BIG_ROOM", default_value_t = 100)]
     pub big_room: usize,
 
     /// Messages waiting to be stored before senders get "Server busy" errors.

@@ -18,7 +18,7 @@ pub const MAX_HISTORY: u32 = 100;
 pub const DEFAULT_ROOM: &str = "general";
 
 /// Members listed per page in a big room.
-pub const USERS_PAGE: usize = 100;
+pub const USERS_PAGE: usize = 50;
 
 /// Rooms a fresh database starts with: the tutorial's examples.
 pub const SEED_ROOMS: [&str; 3] = ["general", "random", "gaming"];

@@ -8,7 +8,7 @@ use crate::server::AppState;
 use axum::extract::ws::{CloseFrame, Message, WebSocket};
 use futures_util::{SinkExt, StreamExt};
 use std::sync::Arc;
-use tokio::sync::{OwnedSemaphorePermit, mpsc, oneshot};
+use tokio::sync::{Notify, OwnedSemaphorePermit, mpsc, oneshot};
 
 /// Runs a connection until the client leaves, misbehaves, is evicted, or the
 /// server shuts down; then leaves the hub and closes with a code that says why.
@@ -23,7 +23,8 @@ pub async fn run(
     let (sink, stream) = socket.split();
     let (frames_tx, frames_rx) = mpsc::channel(app.config.send_queue);
     let (evicted_tx, evicted_rx) = oneshot::channel();
-    let (ping_tx, ping_rx) = mpsc::channel(1);
+    // The reader asks the writer for pings; a Notify is far smaller than a channel.
+    let ping = Arc::new(Notify::new());
     let outbox = Outbox::new(frames_tx, evicted_tx);
     let session = app.hub.with(|hub| hub.connect(outbox, resume.as_deref()));
     tracing::info!(
@@ -33,10 +34,10 @@ pub async fn run(
     );
 
     let write_timeout = app.config.write_timeout();
-    let mut writer = tokio::spawn(writer::run(sink, frames_rx, ping_rx, write_timeout));
+    let mut writer = tokio::spawn(writer::run(sink, frames_rx, ping.clone(), write_timeout));
     let mut writer_done = false;
     let end = tokio::select! {
-        end = reader::run(&app, session, stream, &ping_tx) => end,
+        end = reader::run(&app, session, stream, &ping) => end,
         Ok(eviction) = evicted_rx => match eviction {
             Eviction::QueueFull => End::TooSlow,
             Eviction::Replaced => End::Replaced,

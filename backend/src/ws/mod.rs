@@ -21,9 +21,9 @@ pub use origin::origin_allowed;
 
 /// tungstenite reads into a buffer of this size per socket. Its default, 128 KiB,
 /// costs about 1.3 GB per 10k idle sockets; chat frames are small.
-const READ_BUFFER_BYTES: usize = 4 * 1024;
+const READ_BUFFER_BYTES: usize = 1024;
 /// Frames are gathered up to this size before a write; a flush writes regardless.
-const WRITE_BUFFER_BYTES: usize = 16 * 1024;
+const WRITE_BUFFER_BYTES: usize = 4 * 1024;
 
 /// Close codes Confab sends (RFC 6455 §7.4.1).
 pub mod close_code {

@@ -8,7 +8,7 @@ use futures_util::stream::SplitStream;
 use governor::{DefaultDirectRateLimiter, Quota, RateLimiter};
 use std::num::NonZeroU32;
 use std::sync::Arc;
-use tokio::sync::mpsc;
+use tokio::sync::Notify;
 use tokio::time::{Instant, sleep};
 
 /// Why the reader stopped.
@@ -40,7 +40,7 @@ pub async fn run(
     app: &Arc<AppState>,
     session: SessionId,
     mut stream: SplitStream<WebSocket>,
-    pings: &mpsc::Sender<()>,
+    ping: &Notify,
 ) -> End {
     let config = &app.config;
     let limiter = frame_limiter(config.rate_per_sec, config.rate_burst);
@@ -57,7 +57,7 @@ pub async fn run(
                     return End::HeartbeatTimeout;
                 }
                 awaiting_pong = true;
-                let _ = pings.try_send(());
+                ping.notify_one();
                 idle.as_mut().reset(Instant::now() + config.pong_timeout());
                 continue;
             }

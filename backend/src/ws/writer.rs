@@ -5,8 +5,9 @@ use crate::chat::Frame;
 use axum::extract::ws::{Message, WebSocket};
 use futures_util::SinkExt;
 use futures_util::stream::SplitSink;
+use std::sync::Arc;
 use std::time::Duration;
-use tokio::sync::mpsc;
+use tokio::sync::{Notify, mpsc};
 
 /// Frames written per flush at most, so a long backlog still flushes regularly.
 const MAX_BATCH: usize = 256;
@@ -22,13 +23,13 @@ pub type Sink = SplitSink<WebSocket, Message>;
 pub async fn run(
     mut sink: Sink,
     mut frames: mpsc::Receiver<Frame>,
-    mut pings: mpsc::Receiver<()>,
+    ping: Arc<Notify>,
     write_timeout: Duration,
 ) -> Option<Sink> {
     loop {
         let next = tokio::select! {
             biased;
-            Some(()) = pings.recv() => None,
+            () = ping.notified() => None,
             frame = frames.recv() => match frame {
                 Some(frame) => Some(frame),
                 None => return Some(sink),
