@@ -3,6 +3,7 @@
 use crate::chat::{Hub, HubSettings, SharedHub};
 use crate::store::{self, SqliteStore, Store};
 use crate::{Config, assets, ws};
+use anyhow::Context;
 use axum::Router;
 use axum::extract::ws::WebSocketUpgrade;
 use axum::extract::{FromRequestParts, Query, Request, State};
@@ -114,7 +115,9 @@ pub async fn run(
     config: Config,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> anyhow::Result<()> {
-    let listener = TcpListener::bind(config.addr).await?;
+    let listener = TcpListener::bind(config.addr)
+        .await
+        .with_context(|| format!("cannot listen on {}", config.addr))?;
     let addr = listener.local_addr()?;
     let grace = config.shutdown_grace();
     let store = SqliteStore::open(&config.db, config.sync).await?;
