@@ -17,7 +17,8 @@ for (let i = 0; i < runs; i++) {
   const context = await browser.newContext(); // empty cache: a first visit
   const page = await context.newPage();
   const start = performance.now();
-  const child = spawn(binary, ['--addr', '127.0.0.1:0'], { stdio: ['ignore', 'pipe', 'ignore'] });
+  const db = `/tmp/cold-start-${process.pid}-${i}.db`;
+  const child = spawn(binary, ['--addr', '127.0.0.1:0', '--db', db], { stdio: ['ignore', 'pipe', 'ignore'] });
   const url = await new Promise((resolve) => child.stdout.on('data', (d) => {
     const m = /listening on (\S+)/.exec(d.toString());
     if (m) resolve(m[1]);

@@ -1,0 +1,64 @@
+import { test, expect } from '@playwright/test';
+import { Server, openChat, say, messages } from './support';
+
+/** Stores `count` messages in general through a plain WebSocket from a page. */
+async function fill(browser, server: Server, count: number) {
+  const page = await (await browser.newContext()).newPage();
+  await page.goto(server.url);
+  await page.evaluate(async ({ url, count }) => {
+    const ws = new WebSocket(url);
+    await new Promise((r) => (ws.onopen = r));
+    let acked = 0;
+    const done = new Promise<void>((resolve) => {
+      ws.onmessage = (e) => {
+        const m = JSON.parse(e.data);
+        if (m.type === 'message' && m.txn_id && ++acked === count) resolve();
+      };
+    });
+    for (let i = 0; i < count; i++) ws.send(JSON.stringify({ type: 'message', content: `old ${i}`, txn_id: `f${i}` }));
+    await done;
+    ws.close();
+  }, { url: `ws://${server.addr}/ws`, count });
+  await page.context().close();
+}
+
+test('scrolling up loads older history, back to the first message', async ({ browser }) => {
+  const server = await new Server().start(['--rate-per-sec', '1000', '--rate-burst', '1000']);
+  try {
+    await fill(browser, server, 150);
+    const ann = await openChat(browser, server, 'Ann');
+    const list = messages(ann.page);
+    await expect(list.locator('.msg .text').last()).toHaveText('old 149');
+    await expect(list.locator('.msg')).toHaveCount(100); // the latest 100 come with the greeting
+    await expect(list.getByText('old 0', { exact: true })).toHaveCount(0);
+    await list.evaluate((el) => (el.scrollTop = 0));
+    await expect(list.getByText('old 0', { exact: true })).toHaveCount(1);
+    await expect(list.locator('.msg')).toHaveCount(150);
+    await expect(list).toContainText('This is the beginning of the room');
+    const texts = await list.locator('.msg .text').allTextContents();
+    expect(texts).toEqual(Array.from({ length: 150 }, (_, i) => `old ${i}`));
+  } finally {
+    await server.stop();
+  }
+});
+
+test('a reader scrolled up gets a "new messages" button instead of being yanked down', async ({ browser }) => {
+  const server = await new Server().start(['--rate-per-sec', '1000', '--rate-burst', '1000']);
+  try {
+    await fill(browser, server, 60);
+    const ann = await openChat(browser, server, 'Ann');
+    const bob = await openChat(browser, server, 'Bob');
+    const list = messages(ann.page);
+    await expect(list.locator('.msg')).toHaveCount(60);
+    await list.evaluate((el) => (el.scrollTop = 200)); // reading something older
+    await say(bob.page, 'news from Bob');
+    const jump = ann.page.getByTestId('jump');
+    await expect(jump).toHaveText('1 new message ↓');
+    expect(await list.evaluate((el) => el.scrollTop)).toBeLessThan(400); // not moved
+    await jump.click();
+    await expect(jump).toHaveCount(0);
+    await expect.poll(() => list.evaluate((el) => el.scrollHeight - el.scrollTop - el.clientHeight)).toBeLessThan(50);
+  } finally {
+    await server.stop();
+  }
+});
