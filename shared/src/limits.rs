@@ -55,30 +55,40 @@ pub enum RoomError {
 
 /// Trims a proposed room name and checks it: 1 to 32 characters, no control characters.
 pub fn validate_room(raw: &str) -> Result<&str, RoomError> {
-    let room = raw.trim();
-    let chars = room.chars().count();
-    if chars == 0 || chars > MAX_ROOM_CHARS {
-        return Err(RoomError::Length);
-    }
-    if room.chars().any(char::is_control) {
-        return Err(RoomError::ControlCharacter);
-    }
-    Ok(room)
+    checked_label(raw, MAX_ROOM_CHARS).map_err(|problem| match problem {
+        LabelProblem::Length => RoomError::Length,
+        LabelProblem::ControlCharacter => RoomError::ControlCharacter,
+    })
 }
 
 /// Trims a proposed nickname and checks it: 1 to 20 characters, no control characters.
 ///
 /// Returns the name as it will be shown (trimmed).
 pub fn validate_name(raw: &str) -> Result<&str, NameError> {
-    let name = raw.trim();
-    let chars = name.chars().count();
-    if chars == 0 || chars > MAX_NAME_CHARS {
-        return Err(NameError::Length);
+    checked_label(raw, MAX_NAME_CHARS).map_err(|problem| match problem {
+        LabelProblem::Length => NameError::Length,
+        LabelProblem::ControlCharacter => NameError::ControlCharacter,
+    })
+}
+
+/// What is wrong with a name-like label (a nickname or a room name).
+enum LabelProblem {
+    Length,
+    ControlCharacter,
+}
+
+/// Trims `raw`; it must then have 1 to `max_chars` characters (not bytes), none of
+/// them control characters.
+fn checked_label(raw: &str, max_chars: usize) -> Result<&str, LabelProblem> {
+    let label = raw.trim();
+    let chars = label.chars().count();
+    if chars == 0 || chars > max_chars {
+        return Err(LabelProblem::Length);
     }
-    if name.chars().any(char::is_control) {
-        return Err(NameError::ControlCharacter);
+    if label.chars().any(char::is_control) {
+        return Err(LabelProblem::ControlCharacter);
     }
-    Ok(name)
+    Ok(label)
 }
 
 /// Checks message content: not blank, at most [`MAX_CONTENT_BYTES`] bytes.
