@@ -1,7 +1,9 @@
 //! The tutorial's protocol, end to end through real sockets.
 
 mod support;
+use futures_util::SinkExt;
 use support::{Server, close_code};
+use tokio_tungstenite::tungstenite::Message;
 
 #[tokio::test]
 async fn welcome_users_and_join_have_true_counts() {
@@ -166,7 +168,7 @@ async fn bad_input_gets_errors_and_the_connection_stays_usable() {
     }
     ann.send(r#"{"type":"moonwalk"}"#).await;
     assert_eq!(ann.expect_error().await, "Unknown message type: moonwalk");
-    ann.ws.send_binary(vec![1, 2, 3]).await;
+    ann.ws.send(Message::binary(vec![1, 2, 3])).await.unwrap();
     assert!(
         ann.expect_error()
             .await
@@ -185,20 +187,6 @@ async fn bad_input_gets_errors_and_the_connection_stays_usable() {
     ann.send(r#"{"type":"message","content":"still here"}"#)
         .await;
     assert_eq!(ann.expect("message").await["content"], "still here");
-}
-
-trait SendBinary {
-    async fn send_binary(&mut self, bytes: Vec<u8>);
-}
-impl SendBinary
-    for tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>
-{
-    async fn send_binary(&mut self, bytes: Vec<u8>) {
-        use futures_util::SinkExt;
-        self.send(tokio_tungstenite::tungstenite::Message::binary(bytes))
-            .await
-            .unwrap();
-    }
 }
 
 #[tokio::test]

@@ -133,11 +133,11 @@ pub async fn run(common: &Common, args: Args) -> anyhow::Result<()> {
             last = (now, Instant::now());
         }
     }
-    let elapsed = sending_started.elapsed().min(
-        last.1
-            .duration_since(sending_started)
-            .max(Duration::from_millis(1)),
-    );
+    // Up to the last delivery, not the end of the wait for stragglers.
+    let elapsed = last
+        .1
+        .duration_since(sending_started)
+        .max(Duration::from_millis(1));
     let server_after = common.pid.and_then(|p| proc_stats::sample(&p.to_string()));
     let tool_after = proc_stats::sample("self");
     stop_tx.send(true)?;

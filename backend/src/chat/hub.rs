@@ -10,7 +10,7 @@ use confab_shared::client::{self, ClientMessage};
 use confab_shared::limits::{DEFAULT_ROOM, USERS_PAGE};
 use confab_shared::server::{self, Presence, ServerMessage, Stats, UserInfo, Welcome};
 use confab_shared::{UnixSeconds, UserId};
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::sync::{Mutex, PoisonError};
 use std::time::{Duration, Instant};
 use tokio::sync::mpsc;
@@ -75,6 +75,8 @@ pub struct Hub {
     pub(super) members: BTreeMap<UserId, Member>,
     pub(super) rooms: BTreeMap<String, Room>,
     tokens: HashMap<String, UserId>,
+    /// Users within their resume grace period: the only ones `expire` must look at.
+    detached: HashSet<UserId>,
     next_user_id: UserId,
     next_conn: u64,
     started: Instant,
@@ -94,6 +96,7 @@ impl Hub {
             members: BTreeMap::new(),
             rooms: BTreeMap::new(),
             tokens: HashMap::new(),
+            detached: HashSet::new(),
             next_user_id: snapshot.max_user_id + 1,
             next_conn: 0,
             started: Instant::now(),
@@ -129,6 +132,7 @@ impl Hub {
             }
             member.conn = conn;
             member.detached_at = None;
+            self.detached.remove(&user);
             self.greet(user, true);
             self.settle();
             return SessionId { user, conn };
@@ -198,6 +202,7 @@ impl Hub {
         if departure == Departure::Dropped && !self.settings.resume_grace.is_zero() {
             member.outbox = None;
             member.detached_at = Some(Instant::now());
+            self.detached.insert(session.user);
         } else {
             self.remove(session.user);
         }
@@ -208,13 +213,14 @@ impl Hub {
     pub fn expire(&mut self, now: Instant) {
         let grace = self.settings.resume_grace;
         let expired: Vec<UserId> = self
-            .members
+            .detached
             .iter()
-            .filter(|(_, m)| {
-                m.detached_at
+            .copied()
+            .filter(|id| {
+                self.members[id]
+                    .detached_at
                     .is_some_and(|at| now.duration_since(at) >= grace)
             })
-            .map(|(&id, _)| id)
             .collect();
         for user in expired {
             self.remove(user);
@@ -418,6 +424,7 @@ impl Hub {
 
     fn remove(&mut self, user: UserId) -> Option<Outbox> {
         let member = self.members.remove(&user)?;
+        self.detached.remove(&user);
         self.tokens.remove(&member.token);
         for room in &member.rooms {
             let Some(r) = self.rooms.get_mut(room) else {

@@ -2,8 +2,6 @@
 
 use super::*;
 use crate::store::{Snapshot, Write};
-#[allow(unused_imports)]
-use confab_shared::server::History;
 use std::time::{Duration, Instant};
 use tokio::sync::{mpsc, oneshot};
 

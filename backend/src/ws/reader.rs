@@ -45,20 +45,27 @@ pub async fn run(
     let config = &app.config;
     let limiter = frame_limiter(config.rate_per_sec, config.rate_burst);
     let strikes = strike_limiter(config.rate_strikes);
+    // The timer is re-armed only when it fires, not on every frame: reading
+    // `last_seen` there tells whether the client was silent all along.
     let idle = sleep(config.ping_interval());
     tokio::pin!(idle);
+    let mut last_seen = Instant::now();
     let mut awaiting_pong = false;
 
     loop {
         let message = tokio::select! {
             message = stream.next() => message,
             () = &mut idle => {
-                if awaiting_pong {
+                let quiet_until = last_seen + config.ping_interval();
+                if Instant::now() < quiet_until {
+                    idle.as_mut().reset(quiet_until);
+                } else if awaiting_pong {
                     return End::HeartbeatTimeout;
+                } else {
+                    awaiting_pong = true;
+                    ping.notify_one();
+                    idle.as_mut().reset(Instant::now() + config.pong_timeout());
                 }
-                awaiting_pong = true;
-                ping.notify_one();
-                idle.as_mut().reset(Instant::now() + config.pong_timeout());
                 continue;
             }
         };
@@ -67,8 +74,11 @@ pub async fn run(
             Some(Err(error)) => return classify(error),
             Some(Ok(message)) => message,
         };
-        awaiting_pong = false;
-        idle.as_mut().reset(Instant::now() + config.ping_interval());
+        last_seen = Instant::now();
+        if awaiting_pong {
+            awaiting_pong = false;
+            idle.as_mut().reset(last_seen + config.ping_interval());
+        }
 
         if let Message::Close(frame) = &message {
             let will_resume = frame
