@@ -1,7 +1,7 @@
 //! The core's hot paths, per message: decode what a client sent, route a stored
 //! message to a room of 200, encode a frame. `cargo bench -p confab`.
 
-use confab::chat::{Eviction, Frame, Hub, HubSettings, Outbox};
+use confab::chat::{Hub, HubSettings, Inbox, outbox};
 use confab::store::{Snapshot, StoredMessage, StoredRoom, Write};
 use confab_shared::client;
 use confab_shared::server::ServerMessage;
@@ -9,7 +9,7 @@ use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use std::hint::black_box;
 use std::sync::Arc;
 use std::time::Duration;
-use tokio::sync::{mpsc, oneshot};
+use tokio::sync::mpsc;
 
 const ROOM: usize = 200;
 const FRAME: &str = r#"{"type":"message","content":"0:123:45678901234:xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx","txn_id":"t-1"}"#;
@@ -50,12 +50,11 @@ fn route(c: &mut Criterion) {
         max_user_id: 0,
     };
     let mut hub = Hub::new(settings, persist, snapshot);
-    let mut queues: Vec<(mpsc::Receiver<Frame>, oneshot::Receiver<Eviction>)> = (0..ROOM)
+    let queues: Vec<Inbox> = (0..ROOM)
         .map(|_| {
-            let (tx, rx) = mpsc::channel(4096);
-            let (evict_tx, evict_rx) = oneshot::channel();
-            hub.connect(Outbox::new(tx, evict_tx), None);
-            (rx, evict_rx)
+            let (outbox, inbox) = outbox::channel(4096);
+            hub.connect(outbox, None);
+            inbox
         })
         .collect();
     let mut id = 0;
@@ -74,8 +73,8 @@ fn route(c: &mut Criterion) {
                 txn_id: None,
             };
             hub.committed(&[Write::Message(Arc::new(message))], true);
-            for (queue, _) in &mut queues {
-                while queue.try_recv().is_ok() {}
+            for queue in &queues {
+                black_box(queue.try_recv(usize::MAX));
             }
         })
     });

@@ -5,18 +5,17 @@ use crate::store::{self, SqliteStore, Store};
 use crate::{Config, assets, ws};
 use anyhow::Context;
 use axum::Router;
-use axum::extract::ws::WebSocketUpgrade;
 use axum::extract::{FromRequestParts, Query, Request, State};
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
+use axum::serve::ListenerExt;
 use confab_shared::limits::MAX_HISTORY;
 use std::future::Future;
 use std::sync::Arc;
 use std::time::Duration;
 use tokio::net::TcpListener;
 use tokio::sync::{Semaphore, mpsc};
-use tokio_util::sync::CancellationToken;
 use tokio_util::task::TaskTracker;
 use tower_http::compression::CompressionLayer;
 
@@ -28,8 +27,6 @@ pub struct AppState {
     pub store: Arc<dyn Store>,
     /// One permit per allowed connection (`--max-connections`).
     pub connections: Arc<Semaphore>,
-    /// Cancelled when the server begins shutting down.
-    pub shutdown: CancellationToken,
     /// Every connection task, so shutdown can wait for their close frames.
     pub tasks: TaskTracker,
 }
@@ -61,7 +58,6 @@ impl AppState {
             connections: Arc::new(Semaphore::new(config.max_connections)),
             hub,
             store,
-            shutdown: CancellationToken::new(),
             tasks: TaskTracker::new(),
             config,
         });
@@ -103,7 +99,7 @@ async fn root(State(app): State<Arc<AppState>>, request: Request) -> Response {
     let (mut parts, _) = request.into_parts();
     let params = Query::<ws::Params>::from_request_parts(&mut parts, &app).await;
     let params = params.unwrap_or_else(|_| Query(ws::Params::default()));
-    match WebSocketUpgrade::from_request_parts(&mut parts, &app).await {
+    match ws::Handshake::from_request_parts(&mut parts, &app).await {
         Ok(upgrade) => ws::upgrade(State(app), params, parts.headers, upgrade).await,
         Err(rejection) => rejection.into_response(),
     }
@@ -126,12 +122,20 @@ pub async fn run(
     println!("confab listening on http://{addr}");
     tracing::info!(%addr, "listening");
 
-    let token = app.shutdown.clone();
+    let hub = app.hub.clone();
     let signal = async move {
         shutdown.await;
         tracing::info!("shutting down");
-        token.cancel();
+        hub.with(|hub| hub.shut_down());
     };
+    // Chat frames are small and each should leave at once: without TCP_NODELAY,
+    // Nagle's algorithm holds a frame back until the client's delayed ACK (up to
+    // 40 ms) whenever an earlier one is still unacknowledged.
+    let listener = listener.tap_io(|tcp| {
+        if let Err(error) = tcp.set_nodelay(true) {
+            tracing::debug!(%error, "could not set TCP_NODELAY");
+        }
+    });
     axum::serve(listener, router(app.clone()))
         .with_graceful_shutdown(signal)
         .await?;

@@ -31,6 +31,11 @@ pub struct Args {
     /// Message content size in bytes.
     #[arg(long, default_value_t = 64)]
     size: usize,
+    /// Start every sender's clock at the same instant, so all of them send together
+    /// (bursts of `--senders` messages). By default each sender starts at its own
+    /// point within the period, as independent people do.
+    #[arg(long)]
+    aligned: bool,
     /// Whether the server echoes messages to their sender (Confab does; the
     /// tutorial's server does not, and then `--rate 0` is not available).
     #[arg(long, default_value_t = true, action = clap::ArgAction::Set)]
@@ -59,7 +64,12 @@ pub async fn run(common: &Common, args: Args) -> anyhow::Result<()> {
         args.clients,
         args.senders,
         if args.rate > 0.0 {
-            format!("{} msg/s", args.rate)
+            let phase = if args.aligned {
+                "all at once"
+            } else {
+                "phases spread"
+            };
+            format!("{} msg/s ({phase})", args.rate)
         } else {
             format!("max (window {})", args.window)
         },
@@ -110,7 +120,22 @@ pub async fn run(common: &Common, args: Args) -> anyhow::Result<()> {
         .zip(windows)
         .enumerate()
         .map(|(i, (sink, window))| {
-            tokio::spawn(send(sink, i, args.rate, window, args.size, base, deadline))
+            let pace = (args.rate > 0.0).then(|| {
+                let period = Duration::from_secs_f64(1.0 / args.rate);
+                let phase = if args.aligned {
+                    Duration::ZERO
+                } else {
+                    period.mul_f64(i as f64 / args.senders as f64)
+                };
+                (sending_started + phase, period)
+            });
+            let sender = Sender {
+                index: i,
+                pace,
+                window,
+                size: args.size,
+            };
+            tokio::spawn(send(sink, sender, base, deadline))
         })
         .collect();
     let mut sent = 0;
@@ -196,18 +221,29 @@ fn histogram() -> Histogram<u64> {
     Histogram::new_with_bounds(1, 120_000_000, 3).expect("valid bounds")
 }
 
+/// One sending client.
+struct Sender {
+    index: usize,
+    /// When to send the first message, and the time between messages; `None`
+    /// sends whenever `window` allows.
+    pace: Option<(Instant, Duration)>,
+    window: Arc<Semaphore>,
+    size: usize,
+}
+
 /// Sends `sender:seq:sent_at_ns:padding` messages until `deadline`; returns how many.
 async fn send(
     mut sink: SplitSink<Socket, Message>,
-    sender: usize,
-    rate: f64,
-    window: Arc<Semaphore>,
-    size: usize,
+    Sender {
+        index: sender,
+        pace,
+        window,
+        size,
+    }: Sender,
     base: Instant,
     deadline: Instant,
 ) -> anyhow::Result<u64> {
-    let mut ticker =
-        (rate > 0.0).then(|| tokio::time::interval(Duration::from_secs_f64(1.0 / rate)));
+    let mut ticker = pace.map(|(first, period)| tokio::time::interval_at(first.into(), period));
     let mut seq = 0u64;
     while Instant::now() < deadline {
         match ticker.as_mut() {

@@ -83,6 +83,8 @@ pub struct Hub {
     /// Members whose queue overflowed during the current operation; removed once it
     /// finishes, so a broadcast never mutates what it iterates.
     overflowed: Vec<UserId>,
+    /// The server is shutting down: connections are told so as they arrive.
+    closing: bool,
     /// The group-commit queue (see `store::commit`).
     pub(super) persist: mpsc::Sender<Write>,
     pub(super) settings: HubSettings,
@@ -101,6 +103,7 @@ impl Hub {
             next_conn: 0,
             started: Instant::now(),
             overflowed: Vec::new(),
+            closing: false,
             persist,
             settings,
         };
@@ -123,6 +126,29 @@ impl Hub {
     /// user is closed). Otherwise a new `User<id>` joins `general`. Either way the
     /// connection gets `welcome`, the `general` member list and its history.
     pub fn connect(&mut self, outbox: Outbox, resume: Option<&str>) -> SessionId {
+        let session = self.admit(outbox, resume);
+        if self.closing {
+            self.shut_down();
+        }
+        session
+    }
+
+    /// Tells every connection the server is shutting down (each then closes with
+    /// 1001), and every connection that arrives from now on. Nobody is removed, so
+    /// this broadcasts no `leave`.
+    ///
+    /// This travels through each connection's own queue rather than a shared
+    /// cancellation token, so a busy connection waits on nothing shared.
+    pub fn shut_down(&mut self) {
+        self.closing = true;
+        for member in self.members.values_mut() {
+            if let Some(outbox) = member.outbox.take() {
+                outbox.evict(Eviction::Shutdown);
+            }
+        }
+    }
+
+    fn admit(&mut self, outbox: Outbox, resume: Option<&str>) -> SessionId {
         self.next_conn += 1;
         let conn = self.next_conn;
         if let Some(&user) = resume.and_then(|token| self.tokens.get(token)) {

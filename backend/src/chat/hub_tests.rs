@@ -1,9 +1,10 @@
 //! The hub driven directly, with channels standing in for sockets and storage.
 
 use super::*;
+use crate::chat::outbox::{self, Inbox, Received};
 use crate::store::{Snapshot, Write};
 use std::time::{Duration, Instant};
-use tokio::sync::{mpsc, oneshot};
+use tokio::sync::mpsc;
 
 /// A hub plus the storage queue it writes to; `commit` plays the group commit.
 struct Harness {
@@ -63,8 +64,7 @@ impl Harness {
 
 struct TestClient {
     id: SessionId,
-    frames: mpsc::Receiver<Frame>,
-    evicted: oneshot::Receiver<Eviction>,
+    inbox: Inbox,
 }
 
 impl TestClient {
@@ -77,14 +77,9 @@ impl TestClient {
     }
 
     fn connect(hub: &mut Hub, capacity: usize, resume: Option<&str>) -> Self {
-        let (tx, frames) = mpsc::channel(capacity);
-        let (evict_tx, evicted) = oneshot::channel();
-        let id = hub.connect(Outbox::new(tx, evict_tx), resume);
-        Self {
-            id,
-            frames,
-            evicted,
-        }
+        let (outbox, inbox) = outbox::channel(capacity);
+        let id = hub.connect(outbox, resume);
+        Self { id, inbox }
     }
 
     fn user(&self) -> UserId {
@@ -94,10 +89,22 @@ impl TestClient {
     /// Everything queued so far, decoded.
     fn drain(&mut self) -> Vec<ServerMessage> {
         let mut out = Vec::new();
-        while let Ok(frame) = self.frames.try_recv() {
-            out.push(serde_json::from_str(frame.as_str()).expect("server frames decode"));
+        while let Some(Received::Frames(frames)) = self.inbox.try_recv(usize::MAX) {
+            for frame in frames {
+                out.push(serde_json::from_str(frame.as_str()).expect("server frames decode"));
+            }
         }
         out
+    }
+
+    /// Why the hub let go of this client, once its queued frames are drained:
+    /// `None` while it is still connected.
+    fn eviction(&mut self) -> Option<Option<Eviction>> {
+        self.drain();
+        match self.inbox.try_recv(usize::MAX) {
+            Some(Received::Closed(why)) => Some(why),
+            _ => None,
+        }
     }
 
     fn contents(&mut self) -> Vec<String> {
@@ -296,7 +303,7 @@ fn a_client_whose_queue_overflows_is_evicted_and_others_carry_on() {
         );
     }
     hub.commit(true);
-    assert_eq!(stalled.evicted.try_recv(), Ok(Eviction::QueueFull));
+    assert_eq!(stalled.eviction(), Some(Some(Eviction::QueueFull)));
     assert_eq!(hub.online(), 1);
     let seen = reader.drain();
     assert_eq!(
@@ -317,7 +324,7 @@ fn a_normal_leave_is_not_an_eviction() {
     let mut hub = Harness::new();
     let mut ann = TestClient::join(&mut hub);
     hub.disconnect(ann.id, Departure::Left);
-    assert!(ann.evicted.try_recv().is_err());
+    assert_eq!(ann.eviction(), Some(None));
 }
 
 #[test]
@@ -528,7 +535,7 @@ fn resuming_while_the_old_connection_lives_replaces_it() {
     };
     let again = TestClient::connect(&mut hub, 64, Some(&token));
     assert_eq!(again.user(), bob.user());
-    assert_eq!(bob.evicted.try_recv(), Ok(Eviction::Replaced));
+    assert_eq!(bob.eviction(), Some(Some(Eviction::Replaced)));
 }
 
 #[test]
@@ -618,4 +625,22 @@ fn big_rooms_announce_counts_instead_of_each_join_and_page_their_members() {
         matches!(page.as_slice(), [ServerMessage::Users { content, total: Some(5), .. }] if content.len() == 5)
     );
     drop((others, fourth, fifth));
+}
+
+#[test]
+fn shutting_down_tells_every_connection_and_every_latecomer() {
+    let mut hub = Harness::new();
+    let mut ann = TestClient::join(&mut hub);
+    let mut bob = TestClient::join(&mut hub);
+    ann.drain();
+    hub.shut_down();
+    assert_eq!(ann.eviction(), Some(Some(Eviction::Shutdown)));
+    assert_eq!(bob.eviction(), Some(Some(Eviction::Shutdown)));
+
+    let mut late = TestClient::join(&mut hub);
+    assert!(matches!(
+        late.drain().first(),
+        Some(ServerMessage::Welcome { .. })
+    ));
+    assert_eq!(late.eviction(), Some(Some(Eviction::Shutdown)));
 }

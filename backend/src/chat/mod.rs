@@ -8,12 +8,12 @@
 
 mod hub;
 mod messages;
-mod outbox;
+pub mod outbox;
 mod rooms;
 mod session;
 
 pub use hub::{Departure, Hub, HubSettings, SessionId, SharedHub, StoreQuery};
-pub use outbox::{Eviction, Frame, Outbox};
+pub use outbox::{Eviction, Frame, Inbox, Outbox, Received};
 
 /// Seconds since the Unix epoch, now.
 pub fn now_unix() -> confab_shared::UnixSeconds {

@@ -1,10 +1,20 @@
-//! The hub's handle on one connection's outbound queue.
+//! One connection's outbound queue: the hub pushes without waiting, the connection
+//! takes everything queued in one go.
+//!
+//! Why not `tokio::sync::mpsc`: a bounded mpsc channel allocates its first block of
+//! slots up front (about 1.4 KB with its header), and most connections are idle most
+//! of the time. This queue is a `VecDeque` that allocates on the first frame and gives
+//! its memory back once it has drained, so an idle connection pays for an empty
+//! `VecDeque`, a `Notify` and a lock. Eviction travels through the same queue, which
+//! saves the oneshot channel too.
 
-use tokio::sync::{mpsc, oneshot};
+use std::collections::VecDeque;
+use std::sync::{Arc, Mutex, MutexGuard};
+use tokio::sync::Notify;
 
 /// One encoded text frame. Cloning it is a reference-count bump, so a broadcast is
 /// serialized once and the same bytes are shared by every recipient.
-pub type Frame = axum::extract::ws::Utf8Bytes;
+pub type Frame = tokio_tungstenite::tungstenite::Utf8Bytes;
 
 /// Why the hub dropped a connection on its own initiative.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -13,16 +23,55 @@ pub enum Eviction {
     QueueFull,
     /// The same user resumed on a newer connection.
     Replaced,
+    /// The server is shutting down.
+    Shutdown,
 }
 
-/// The sending half of a connection's bounded frame queue.
-///
-/// [`Outbox::push`] never waits: a full queue means the client is not keeping up,
-/// and the hub evicts it rather than buffer without bound or stall everyone else.
-#[derive(Debug)]
+/// A new queue that holds at most `capacity` frames: the hub's end and the
+/// connection's end.
+pub fn channel(capacity: usize) -> (Outbox, Inbox) {
+    let shared = Arc::new(Shared {
+        state: Mutex::new(State::default()),
+        ready: Notify::new(),
+        capacity: capacity.max(1),
+    });
+    (
+        Outbox {
+            shared: shared.clone(),
+        },
+        Inbox { shared },
+    )
+}
+
+struct Shared {
+    state: Mutex<State>,
+    /// Woken when the queue goes from empty to not empty, and when it closes.
+    ready: Notify,
+    capacity: usize,
+}
+
+#[derive(Default)]
+struct State {
+    frames: VecDeque<Frame>,
+    /// The hub let go of its end: nothing more will be queued.
+    closed: bool,
+    /// The connection let go of its end: frames have nowhere to go.
+    gone: bool,
+    evicted: Option<Eviction>,
+}
+
+impl Shared {
+    fn lock(&self) -> MutexGuard<'_, State> {
+        // Nothing panics while holding this lock, but a poisoned queue is still a
+        // queue: its contents are plain data.
+        self.state.lock().unwrap_or_else(|e| e.into_inner())
+    }
+}
+
+/// The hub's end of a connection's queue. Dropping it closes the queue: the
+/// connection writes what is left and then finishes.
 pub struct Outbox {
-    frames: mpsc::Sender<Frame>,
-    evicted: Option<oneshot::Sender<Eviction>>,
+    shared: Arc<Shared>,
 }
 
 /// The queue was full; the frame was not queued.
@@ -30,28 +79,175 @@ pub struct Outbox {
 pub struct QueueFull;
 
 impl Outbox {
-    /// `frames` feeds the connection's writer; `evicted` tells the connection why
-    /// the hub dropped it (it fires only on eviction, not on a normal leave).
-    pub fn new(frames: mpsc::Sender<Frame>, evicted: oneshot::Sender<Eviction>) -> Self {
-        Self {
-            frames,
-            evicted: Some(evicted),
-        }
-    }
-
-    /// Queues a frame without waiting. A closed queue (the writer has gone) is not an
-    /// error here: the connection is already on its way out and will leave by itself.
+    /// Queues a frame without waiting. A full queue means the client is not keeping
+    /// up, and the hub evicts it rather than buffer without bound or stall everyone.
+    /// A connection that is already gone is not an error here: it is on its way out
+    /// of the hub by itself.
     pub fn push(&self, frame: Frame) -> Result<(), QueueFull> {
-        match self.frames.try_send(frame) {
-            Err(mpsc::error::TrySendError::Full(_)) => Err(QueueFull),
-            _ => Ok(()),
+        let mut state = self.shared.lock();
+        if state.gone {
+            return Ok(());
         }
+        if state.frames.len() >= self.shared.capacity {
+            return Err(QueueFull);
+        }
+        let was_empty = state.frames.is_empty();
+        state.frames.push_back(frame);
+        drop(state);
+        // The connection waits only after seeing the queue empty, so waking it on
+        // the way out of empty is enough.
+        if was_empty {
+            self.shared.ready.notify_one();
+        }
+        Ok(())
     }
 
     /// Tells the connection it has been dropped, and why.
-    pub fn evict(mut self, reason: Eviction) {
-        if let Some(evicted) = self.evicted.take() {
-            let _ = evicted.send(reason);
+    pub fn evict(self, reason: Eviction) {
+        self.shared.lock().evicted = Some(reason);
+        // Drop closes the queue and wakes the connection.
+    }
+}
+
+impl Drop for Outbox {
+    fn drop(&mut self) {
+        self.shared.lock().closed = true;
+        self.shared.ready.notify_one();
+    }
+}
+
+impl std::fmt::Debug for Outbox {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Outbox")
+            .field("queued", &self.shared.lock().frames.len())
+            .finish()
+    }
+}
+
+/// What the connection finds in its queue.
+#[derive(Debug)]
+pub enum Received {
+    /// Frames to write, oldest first.
+    Frames(Vec<Frame>),
+    /// The hub let go: nothing is left to write, and `Some` says it was an eviction.
+    Closed(Option<Eviction>),
+}
+
+/// The connection's end of its queue.
+pub struct Inbox {
+    shared: Arc<Shared>,
+}
+
+impl Inbox {
+    /// Waits until there is something to write or the queue has closed. Takes at
+    /// most `max` frames, so a long backlog still gets written in bounded batches.
+    ///
+    /// Cancel-safe: frames are only taken in the poll that returns them.
+    pub async fn recv(&self, max: usize) -> Received {
+        loop {
+            if let Some(received) = self.try_recv(max) {
+                return received;
+            }
+            self.shared.ready.notified().await;
         }
+    }
+
+    /// What is queued now, without waiting; `None` if the queue is empty and open.
+    pub fn try_recv(&self, max: usize) -> Option<Received> {
+        let mut state = self.shared.lock();
+        if state.frames.is_empty() {
+            return state.closed.then_some(Received::Closed(state.evicted));
+        }
+        let take = state.frames.len().min(max.max(1));
+        let frames: Vec<Frame> = state.frames.drain(..take).collect();
+        if state.frames.is_empty() {
+            // Give a burst's memory back: idle connections are the common case.
+            state.frames = VecDeque::new();
+        }
+        Some(Received::Frames(frames))
+    }
+}
+
+impl Drop for Inbox {
+    fn drop(&mut self) {
+        let mut state = self.shared.lock();
+        state.gone = true;
+        state.frames = VecDeque::new();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn frames(received: Option<Received>) -> Vec<String> {
+        match received {
+            Some(Received::Frames(frames)) => frames.iter().map(|f| f.to_string()).collect(),
+            other => panic!("expected frames, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn frames_come_out_in_order_in_bounded_batches() {
+        let (outbox, inbox) = channel(10);
+        for i in 0..5 {
+            outbox.push(i.to_string().into()).unwrap();
+        }
+        assert_eq!(frames(inbox.try_recv(3)), ["0", "1", "2"]);
+        assert_eq!(frames(inbox.try_recv(3)), ["3", "4"]);
+        assert!(inbox.try_recv(3).is_none());
+    }
+
+    #[test]
+    fn a_full_queue_refuses_and_keeps_what_it_has() {
+        let (outbox, inbox) = channel(2);
+        outbox.push("a".into()).unwrap();
+        outbox.push("b".into()).unwrap();
+        assert!(outbox.push("c".into()).is_err());
+        assert_eq!(frames(inbox.try_recv(10)), ["a", "b"]);
+        outbox.push("d".into()).unwrap();
+        assert_eq!(frames(inbox.try_recv(10)), ["d"]);
+    }
+
+    #[test]
+    fn closing_delivers_what_was_queued_first_then_why() {
+        let (outbox, inbox) = channel(4);
+        outbox.push("last words".into()).unwrap();
+        outbox.evict(Eviction::QueueFull);
+        assert_eq!(frames(inbox.try_recv(10)), ["last words"]);
+        assert!(matches!(
+            inbox.try_recv(10),
+            Some(Received::Closed(Some(Eviction::QueueFull)))
+        ));
+
+        let (outbox, inbox) = channel(4);
+        drop(outbox);
+        assert!(matches!(inbox.try_recv(10), Some(Received::Closed(None))));
+    }
+
+    #[test]
+    fn frames_for_a_connection_that_is_gone_are_dropped_not_refused() {
+        let (outbox, inbox) = channel(1);
+        drop(inbox);
+        for _ in 0..3 {
+            assert!(outbox.push("nobody reads this".into()).is_ok());
+        }
+    }
+
+    #[tokio::test]
+    async fn a_waiting_connection_wakes_for_a_frame_and_for_closing() {
+        let (outbox, inbox) = channel(4);
+        let waiting = tokio::spawn(async move {
+            let first = inbox.recv(8).await;
+            let second = inbox.recv(8).await;
+            (first, second)
+        });
+        tokio::task::yield_now().await;
+        outbox.push("hello".into()).unwrap();
+        tokio::task::yield_now().await;
+        drop(outbox);
+        let (first, second) = waiting.await.unwrap();
+        assert_eq!(frames(Some(first)), ["hello"]);
+        assert!(matches!(second, Received::Closed(None)));
     }
 }

@@ -1,14 +1,25 @@
-//! One connection's life: join the hub, run reader and writer, leave, close.
+//! One connection's life: join the hub, then one task that reads the client's
+//! frames and writes the hub's, then leave and close.
+//!
+//! One task, not a reader and a writer: an idle connection is then one small
+//! future. While a batch is being written the client's frames wait in the kernel,
+//! which is the backpressure a chat client should get; writes are bounded by
+//! `write_timeout`.
 
 use super::close_code;
-use super::reader::{self, End};
-use super::writer;
-use crate::chat::{Departure, Eviction, Outbox};
+use super::frames::{self, MAX_BATCH};
+use super::handshake::Socket;
+use super::heartbeat::{Due, Heartbeat};
+use super::inbound::{End, Inbound};
+use crate::chat::{Departure, Eviction, Inbox, Received, SessionId, outbox};
 use crate::server::AppState;
-use axum::extract::ws::{CloseFrame, Message, WebSocket};
 use futures_util::{SinkExt, StreamExt};
 use std::sync::Arc;
-use tokio::sync::{Notify, OwnedSemaphorePermit, mpsc, oneshot};
+use std::time::Duration;
+use tokio::sync::OwnedSemaphorePermit;
+use tokio::time::timeout;
+use tokio_tungstenite::tungstenite::Message;
+use tokio_tungstenite::tungstenite::protocol::CloseFrame;
 
 /// Runs a connection until the client leaves, misbehaves, is evicted, or the
 /// server shuts down; then leaves the hub and closes with a code that says why.
@@ -16,56 +27,105 @@ use tokio::sync::{Notify, OwnedSemaphorePermit, mpsc, oneshot};
 /// the token from `?resume=`, if any.
 pub async fn run(
     app: Arc<AppState>,
-    socket: WebSocket,
+    mut socket: Socket,
     _permit: OwnedSemaphorePermit,
     resume: Option<String>,
 ) {
-    let (sink, stream) = socket.split();
-    let (frames_tx, frames_rx) = mpsc::channel(app.config.send_queue);
-    let (evicted_tx, evicted_rx) = oneshot::channel();
-    // The reader asks the writer for pings; a Notify is far smaller than a channel.
-    let ping = Arc::new(Notify::new());
-    let outbox = Outbox::new(frames_tx, evicted_tx);
+    let (outbox, inbox) = outbox::channel(app.config.send_queue);
     let session = app.hub.with(|hub| hub.connect(outbox, resume.as_deref()));
     tracing::info!(
         user_id = session.user,
         resumed = resume.is_some(),
         "connected"
     );
-
-    let write_timeout = app.config.write_timeout();
-    let mut writer = tokio::spawn(writer::run(sink, frames_rx, ping.clone(), write_timeout));
-    let mut writer_done = false;
-    let end = tokio::select! {
-        end = reader::run(&app, session, stream, &ping) => end,
-        Ok(eviction) = evicted_rx => match eviction {
-            Eviction::QueueFull => End::TooSlow,
-            Eviction::Replaced => End::Replaced,
-        },
-        () = app.shutdown.cancelled() => End::Shutdown,
-        _ = &mut writer => { writer_done = true; End::WriteFailed }
-    };
-
-    // Leaving the hub closes our frame queue; the writer then finishes what was
-    // queued and hands back the socket for the close frame, which must come last.
+    let end = serve(&app, session, &mut socket, &inbox).await;
+    // Leaving the hub closes the queue; what it holds is still written before the
+    // close frame, which must come last.
     app.hub.with(|hub| hub.disconnect(session, departure(end)));
     tracing::info!(user_id = session.user, reason = ?end, "disconnected");
-    if writer_done {
-        return;
-    }
-    let sink = match tokio::time::timeout(write_timeout, &mut writer).await {
-        Ok(Ok(Some(sink))) => sink,
-        Ok(_) => return,
-        Err(_) => return writer.abort(),
-    };
-    let _ = tokio::time::timeout(write_timeout, close(sink, close_frame(end))).await;
+    finish(&mut socket, &inbox, end, app.config.write_timeout()).await;
 }
 
-async fn close(mut sink: writer::Sink, frame: Option<CloseFrame>) {
-    if let Some(frame) = frame {
-        let _ = sink.send(Message::Close(Some(frame))).await;
+/// What woke the connection.
+enum Event {
+    Outgoing(Received),
+    Incoming(Option<Result<Message, tokio_tungstenite::tungstenite::Error>>),
+    Heartbeat(Due),
+}
+
+async fn serve(app: &AppState, session: SessionId, socket: &mut Socket, inbox: &Inbox) -> End {
+    let config = &app.config;
+    let inbound = Inbound::new(app, session);
+    let mut heartbeat = Heartbeat::new(config.ping_interval(), config.pong_timeout());
+    let write_timeout = config.write_timeout();
+    // Whether tungstenite may have a pong or close reply waiting to be written.
+    let mut control_pending = false;
+    loop {
+        // Every branch is cancel-safe: whatever loses the race is still there next
+        // time. Shutdown arrives through the inbox, so nothing here is shared.
+        let event = tokio::select! {
+            received = inbox.recv(MAX_BATCH) => Event::Outgoing(received),
+            read = socket.next() => Event::Incoming(read),
+            due = heartbeat.due() => Event::Heartbeat(due),
+        };
+        match event {
+            Event::Outgoing(Received::Frames(batch)) => {
+                let write = frames::write(socket, &batch, control_pending);
+                if !matches!(timeout(write_timeout, write).await, Ok(Ok(()))) {
+                    return End::WriteFailed;
+                }
+                control_pending = false;
+            }
+            Event::Outgoing(Received::Closed(why)) => {
+                return match why {
+                    Some(Eviction::QueueFull) => End::TooSlow,
+                    Some(Eviction::Replaced) => End::Replaced,
+                    Some(Eviction::Shutdown) => End::Shutdown,
+                    None => End::Removed,
+                };
+            }
+            Event::Incoming(read) => {
+                heartbeat.heard();
+                control_pending = true;
+                if let Some(end) = inbound.handle(read).await {
+                    return end;
+                }
+            }
+            Event::Heartbeat(Due::Dead) => return End::HeartbeatTimeout,
+            Event::Heartbeat(Due::Ping) => {
+                let ping = socket.send(Message::Ping(Default::default()));
+                if !matches!(timeout(write_timeout, ping).await, Ok(Ok(()))) {
+                    return End::WriteFailed;
+                }
+            }
+        }
     }
-    let _ = sink.close().await;
+}
+
+/// Ends the WebSocket the way `end` calls for.
+async fn finish(socket: &mut Socket, inbox: &Inbox, end: End, write_timeout: Duration) {
+    match end {
+        // A broken socket takes no more writes.
+        End::Io | End::WriteFailed => {}
+        // The client closed: tungstenite has queued the close reply, and nothing
+        // may follow it.
+        End::ClientClosed | End::ClientWillResume => {
+            let _ = timeout(write_timeout, socket.close(None)).await;
+        }
+        _ => {
+            let frame = close_frame(end);
+            let _ = timeout(write_timeout, async {
+                while let Some(Received::Frames(batch)) = inbox.try_recv(MAX_BATCH) {
+                    frames::write(socket, &batch, true).await?;
+                }
+                socket
+                    .close(Some(frame))
+                    .await
+                    .map_err(std::io::Error::other)
+            })
+            .await;
+        }
+    }
 }
 
 /// A network failure may be resumed; a close, or removal for cause, may not.
@@ -78,20 +138,24 @@ fn departure(end: End) -> Departure {
     }
 }
 
-fn close_frame(end: End) -> Option<CloseFrame> {
+/// The close frame for a connection the server ends.
+fn close_frame(end: End) -> CloseFrame {
     let (code, reason) = match end {
-        End::ClientClosed | End::ClientWillResume | End::WriteFailed | End::Io => return None,
         End::Shutdown => (close_code::GOING_AWAY, "Server shutting down"),
         End::Replaced => (close_code::NORMAL, "Session resumed on another connection"),
+        End::Removed => (close_code::NORMAL, "Removed from the chat"),
         End::HeartbeatTimeout => (close_code::GOING_AWAY, "Heartbeat timeout"),
         End::TooSlow => (close_code::POLICY, "Too slow: send queue full"),
         End::RateAbuse => (close_code::POLICY, "Rate limit repeatedly exceeded"),
         End::TooBig => (close_code::TOO_BIG, "Message too big"),
         End::InvalidUtf8 => (close_code::INVALID_UTF8, "Invalid UTF-8"),
         End::Protocol => (close_code::PROTOCOL_ERROR, "Protocol error"),
+        End::ClientClosed | End::ClientWillResume | End::Io | End::WriteFailed => {
+            (close_code::NORMAL, "")
+        }
     };
-    Some(CloseFrame {
-        code,
+    CloseFrame {
+        code: code.into(),
         reason: reason.into(),
-    })
+    }
 }

@@ -1,29 +1,33 @@
-//! The WebSocket layer: upgrade checks, then one task per connection that splits
-//! into a reader (this connection's frames into the hub) and a writer (the hub's
-//! frames out to the socket), as in axum's chat example.
+//! The WebSocket layer: upgrade checks, then one task per connection that reads the
+//! client's frames into the hub and writes the hub's frames out.
 
 mod connection;
+mod frames;
+mod handshake;
+mod heartbeat;
+mod inbound;
 mod origin;
-mod reader;
-mod writer;
 
 use crate::server::AppState;
-use axum::extract::ws::{Message, WebSocket, WebSocketUpgrade};
-use axum::extract::{Query, State, ws::CloseFrame};
+use axum::extract::{Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use confab_shared::server::ServerMessage;
-use futures_util::StreamExt;
+use futures_util::{SinkExt, StreamExt};
 use std::sync::Arc;
 use std::time::Duration;
+use tokio_tungstenite::tungstenite::Message;
+use tokio_tungstenite::tungstenite::protocol::{CloseFrame, WebSocketConfig};
 
+pub use handshake::Handshake;
 pub use origin::origin_allowed;
 
 /// tungstenite reads into a buffer of this size per socket. Its default, 128 KiB,
 /// costs about 1.3 GB per 10k idle sockets; chat frames are small.
 const READ_BUFFER_BYTES: usize = 1024;
-/// Frames are gathered up to this size before a write; a flush writes regardless.
-const WRITE_BUFFER_BYTES: usize = 4 * 1024;
+/// tungstenite writes only control frames (Confab writes text frames itself, see
+/// [`frames`]): each goes out at once, and its buffer never holds more than a few.
+const CONTROL_WRITE_BUFFER_BYTES: usize = 4 * 1024;
 
 /// Close codes Confab sends (RFC 6455 §7.4.1).
 pub mod close_code {
@@ -42,22 +46,22 @@ pub async fn upgrade(
     State(app): State<Arc<AppState>>,
     Query(params): Query<Params>,
     headers: HeaderMap,
-    ws: WebSocketUpgrade,
+    handshake: Handshake,
 ) -> Response {
     if !origin_allowed(&headers, &app.config.allowed_origins) {
         tracing::warn!(origin = ?headers.get("origin"), "refused WebSocket upgrade from foreign origin");
         return (StatusCode::FORBIDDEN, "Origin not allowed").into_response();
     }
     let limit = app.config.max_frame_bytes;
-    let ws = ws
+    let config = WebSocketConfig::default()
         .read_buffer_size(READ_BUFFER_BYTES)
-        .write_buffer_size(WRITE_BUFFER_BYTES)
-        .max_write_buffer_size(WRITE_BUFFER_BYTES + limit.max(1 << 20))
-        .max_message_size(limit)
-        .max_frame_size(limit);
+        .write_buffer_size(0)
+        .max_write_buffer_size(CONTROL_WRITE_BUFFER_BYTES)
+        .max_message_size(Some(limit))
+        .max_frame_size(Some(limit));
     let permit = app.connections.clone().try_acquire_owned().ok();
     let tasks = app.tasks.clone();
-    ws.on_upgrade(move |socket| {
+    handshake.accept(config, move |socket| {
         tasks.track_future(async move {
             match permit {
                 Some(permit) => connection::run(app, socket, permit, params.resume).await,
@@ -75,19 +79,19 @@ pub struct Params {
 }
 
 /// Tells a newcomer past the connection cap why, then closes with 1013.
-async fn refuse_full(mut socket: WebSocket) {
+async fn refuse_full(mut socket: handshake::Socket) {
     tracing::warn!("connection refused: server is full");
     let error = ServerMessage::error("Server is full", crate::chat::now_unix()).encode();
     let close = CloseFrame {
-        code: close_code::TRY_AGAIN_LATER,
+        code: close_code::TRY_AGAIN_LATER.into(),
         reason: "Server is full".into(),
     };
     let _ = tokio::time::timeout(Duration::from_secs(5), async {
-        socket.send(Message::Text(error.into())).await?;
+        socket.send(Message::text(error)).await?;
         socket.send(Message::Close(Some(close))).await?;
         // Wait for the client's close reply so the close is clean on both sides.
         while let Some(Ok(_)) = socket.next().await {}
-        Ok::<_, axum::Error>(())
+        Ok::<_, tokio_tungstenite::tungstenite::Error>(())
     })
     .await;
 }

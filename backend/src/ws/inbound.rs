@@ -1,0 +1,124 @@
+//! What a connection does with each frame the client sends: rate limits, then the
+//! hub; and why a connection ends.
+
+use crate::chat::SessionId;
+use crate::server::AppState;
+use governor::{DefaultDirectRateLimiter, Quota, RateLimiter};
+use std::num::NonZeroU32;
+use tokio_tungstenite::tungstenite::{self, Message};
+
+/// Why a connection ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum End {
+    ClientClosed,
+    /// Closed by a client that means to resume (close code 4000).
+    ClientWillResume,
+    Io,
+    HeartbeatTimeout,
+    RateAbuse,
+    TooBig,
+    InvalidUtf8,
+    Protocol,
+    TooSlow,
+    Shutdown,
+    WriteFailed,
+    Replaced,
+    /// The hub let go of this connection without saying why.
+    Removed,
+}
+
+const RATE_LIMITED: &str = "Rate limit exceeded: slow down";
+const BINARY_REFUSED: &str = "Binary frames are not supported; send JSON text";
+
+/// One connection's inbound side.
+pub struct Inbound<'a> {
+    app: &'a AppState,
+    session: SessionId,
+    limiter: DefaultDirectRateLimiter,
+    /// Excess frames per minute tolerated before the client is cut off.
+    strikes: DefaultDirectRateLimiter,
+}
+
+impl<'a> Inbound<'a> {
+    pub fn new(app: &'a AppState, session: SessionId) -> Self {
+        let config = &app.config;
+        Self {
+            app,
+            session,
+            limiter: frame_limiter(config.rate_per_sec, config.rate_burst),
+            strikes: strike_limiter(config.rate_strikes),
+        }
+    }
+
+    /// Handles what the socket yielded; `Some` when the connection should end.
+    pub async fn handle(&self, read: Option<Result<Message, tungstenite::Error>>) -> Option<End> {
+        let message = match read {
+            None => return Some(End::Io),
+            Some(Err(error)) => return Some(classify(error)),
+            Some(Ok(message)) => message,
+        };
+        let hub = &self.app.hub;
+        match message {
+            Message::Close(frame) => {
+                let will_resume = frame
+                    .as_ref()
+                    .is_some_and(|f| u16::from(f.code) == confab_shared::CLOSE_WILL_RESUME);
+                return Some(if will_resume {
+                    End::ClientWillResume
+                } else {
+                    End::ClientClosed
+                });
+            }
+            Message::Pong(_) => return None,
+            _ => {}
+        }
+        // Text, binary and pings all cost the server work, so all count toward the rate.
+        if self.limiter.check().is_err() {
+            if self.strikes.check().is_err() {
+                return Some(End::RateAbuse);
+            }
+            hub.with(|hub| hub.notify_error(self.session, RATE_LIMITED));
+            return None;
+        }
+        match message {
+            Message::Text(text) => {
+                if let Some(query) = hub.with(|hub| hub.handle_text(self.session, text.as_str())) {
+                    // Older history than memory holds: one query, this connection only.
+                    let store = &self.app.store;
+                    let found = store.history(&query.room, query.range, query.limit).await;
+                    let found = found.map_err(|e| e.to_string());
+                    hub.with(|hub| hub.deliver_history(&query, found));
+                }
+            }
+            Message::Binary(_) => hub.with(|hub| hub.notify_error(self.session, BINARY_REFUSED)),
+            // tungstenite answers pings by itself.
+            _ => {}
+        }
+        None
+    }
+}
+
+fn frame_limiter(per_sec: u32, burst: u32) -> DefaultDirectRateLimiter {
+    let per_sec = NonZeroU32::new(per_sec).unwrap_or(NonZeroU32::MIN);
+    let burst = NonZeroU32::new(burst).unwrap_or(per_sec);
+    RateLimiter::direct(Quota::per_second(per_sec).allow_burst(burst))
+}
+
+fn strike_limiter(per_minute: u32) -> DefaultDirectRateLimiter {
+    let per_minute = NonZeroU32::new(per_minute).unwrap_or(NonZeroU32::MIN);
+    RateLimiter::direct(Quota::per_minute(per_minute))
+}
+
+/// Maps a read error to the close it deserves.
+fn classify(error: tungstenite::Error) -> End {
+    use tungstenite::Error;
+    use tungstenite::error::ProtocolError;
+    match error {
+        Error::Capacity(_) => End::TooBig,
+        Error::Utf8(_) => End::InvalidUtf8,
+        // The TCP connection vanished: a network drop, not a misbehaving client.
+        Error::Protocol(ProtocolError::ResetWithoutClosingHandshake) => End::Io,
+        Error::Protocol(_) => End::Protocol,
+        _ => End::Io,
+    }
+}
