@@ -35,6 +35,11 @@ run() {
     for server in "confab 0,1 full" "confab 0,1 normal" "minimal 0,1"; do
       echo "== paced: $server"; $server
       tool 0,1 fanout --clients 200 --senders 20 --rate 10 --seconds 10; stop
+    done
+    # The same with every sender on one clock: bursts of 20 messages every 100 ms.
+    for server in "confab 0,1 full" "minimal 0,1"; do
+      echo "== paced, senders aligned: $server"; $server
+      tool 0,1 fanout --clients 200 --senders 20 --rate 10 --seconds 10 --aligned; stop
     done ;;
   max)
     for server in "confab 0 full" "confab 0 normal" "minimal 0"; do

@@ -128,7 +128,7 @@ impl std::fmt::Debug for Outbox {
 #[derive(Debug)]
 pub enum Received {
     /// Frames to write, oldest first.
-    Frames(Vec<Frame>),
+    Frames(VecDeque<Frame>),
     /// The hub let go: nothing is left to write, and `Some` says it was an eviction.
     Closed(Option<Eviction>),
 }
@@ -158,13 +158,12 @@ impl Inbox {
         if state.frames.is_empty() {
             return state.closed.then_some(Received::Closed(state.evicted));
         }
-        let take = state.frames.len().min(max.max(1));
-        let frames: Vec<Frame> = state.frames.drain(..take).collect();
-        if state.frames.is_empty() {
-            // Give a burst's memory back: idle connections are the common case.
-            state.frames = VecDeque::new();
+        if state.frames.len() <= max.max(1) {
+            // Take the whole queue, allocation and all: no copy, and an idle
+            // connection is left holding no memory for it.
+            return Some(Received::Frames(std::mem::take(&mut state.frames)));
         }
-        Some(Received::Frames(frames))
+        Some(Received::Frames(state.frames.drain(..max.max(1)).collect()))
     }
 }
 

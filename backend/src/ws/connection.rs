@@ -69,8 +69,8 @@ async fn serve(app: &AppState, session: SessionId, socket: &mut Socket, inbox: &
             due = heartbeat.due() => Event::Heartbeat(due),
         };
         match event {
-            Event::Outgoing(Received::Frames(batch)) => {
-                let write = frames::write(socket, &batch, control_pending);
+            Event::Outgoing(Received::Frames(mut batch)) => {
+                let write = frames::write(socket, batch.make_contiguous(), control_pending);
                 if !matches!(timeout(write_timeout, write).await, Ok(Ok(()))) {
                     return End::WriteFailed;
                 }
@@ -115,8 +115,8 @@ async fn finish(socket: &mut Socket, inbox: &Inbox, end: End, write_timeout: Dur
         _ => {
             let frame = close_frame(end);
             let _ = timeout(write_timeout, async {
-                while let Some(Received::Frames(batch)) = inbox.try_recv(MAX_BATCH) {
-                    frames::write(socket, &batch, true).await?;
+                while let Some(Received::Frames(mut batch)) = inbox.try_recv(MAX_BATCH) {
+                    frames::write(socket, batch.make_contiguous(), true).await?;
                 }
                 socket
                     .close(Some(frame))
