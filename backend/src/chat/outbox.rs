@@ -158,12 +158,13 @@ impl Inbox {
         if state.frames.is_empty() {
             return state.closed.then_some(Received::Closed(state.evicted));
         }
-        if state.frames.len() <= max.max(1) {
+        let max = max.max(1);
+        if state.frames.len() <= max {
             // Take the whole queue, allocation and all: no copy, and an idle
             // connection is left holding no memory for it.
             return Some(Received::Frames(std::mem::take(&mut state.frames)));
         }
-        Some(Received::Frames(state.frames.drain(..max.max(1)).collect()))
+        Some(Received::Frames(state.frames.drain(..max).collect()))
     }
 }
 
