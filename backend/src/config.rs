@@ -57,6 +57,43 @@ pub struct Config {
     )]
     pub allowed_origins: Vec<String>,
 
+    /// The server's own public origins (`scheme://host[:port]`), which browsers may
+    /// open the WebSocket from. Default: `http://` with the listen address, and
+    /// `localhost`, `127.0.0.1` and `[::1]` with its port. Set it when users reach
+    /// the server by another name, or through a TLS proxy
+    /// (`https://chat.example.com`). Origin is never compared with `Host`.
+    #[arg(
+        long = "public-origin",
+        env = "CONFAB_PUBLIC_ORIGINS",
+        value_delimiter = ','
+    )]
+    pub public_origins: Vec<String>,
+
+    /// Most open TCP sockets of every kind (HTTP and WebSocket). Past it, the
+    /// server accepts no more until one closes. Default: `--max-connections` + 1024.
+    #[arg(long, env = "CONFAB_MAX_SOCKETS")]
+    pub max_sockets: Option<usize>,
+
+    /// Seconds a client has to send a complete HTTP request head; also the longest
+    /// an idle keep-alive HTTP connection is kept open.
+    #[arg(long = "header-timeout", env = "CONFAB_HEADER_TIMEOUT", default_value_t = 10, value_parser = clap::value_parser!(u64).range(1..))]
+    pub header_timeout_secs: u64,
+
+    /// Rooms one client address may create per hour.
+    #[arg(long, env = "CONFAB_ROOM_CREATE_PER_HOUR", default_value_t = 10)]
+    pub room_create_per_hour: u32,
+
+    /// Seconds a room must be empty and silent before it is archived: it leaves the
+    /// room list and stops counting toward `--max-rooms`; creating it again brings
+    /// it back with its history. 0 never archives. `general`, `random` and `gaming`
+    /// are never archived.
+    #[arg(
+        long = "room-archive-after",
+        env = "CONFAB_ROOM_ARCHIVE_AFTER",
+        default_value_t = 86_400
+    )]
+    pub room_archive_after_secs: u64,
+
     /// Most simultaneous WebSocket connections. Past it, a newcomer gets an
     /// "Server is full" error and close code 1013.
     #[arg(long, env = "CONFAB_MAX_CONNECTIONS", default_value_t = 10_000)]
@@ -74,6 +111,11 @@ pub struct Config {
     /// about 40 ms of a room taking 100 000 messages a second.
     #[arg(long, env = "CONFAB_SEND_QUEUE", default_value_t = 4096)]
     pub send_queue: usize,
+
+    /// Bytes queued for one client before it counts as too slow and is disconnected
+    /// (1008), whatever the number of frames. Shared broadcast frames count in full.
+    #[arg(long, env = "CONFAB_SEND_QUEUE_BYTES", default_value_t = 4 * 1024 * 1024)]
+    pub send_queue_bytes: usize,
 
     /// Frames per second one connection may send, on average.
     #[arg(long, env = "CONFAB_RATE_PER_SEC", default_value_t = 10)]
@@ -130,4 +172,41 @@ impl Config {
     pub fn shutdown_grace(&self) -> Duration {
         Duration::from_secs(self.shutdown_grace_secs)
     }
+    pub fn header_timeout(&self) -> Duration {
+        Duration::from_secs(self.header_timeout_secs)
+    }
+    pub fn max_sockets(&self) -> usize {
+        self.max_sockets
+            .unwrap_or(self.max_connections.saturating_add(1024))
+    }
+    /// `None`: rooms are never archived.
+    pub fn room_archive_after(&self) -> Option<Duration> {
+        (self.room_archive_after_secs > 0)
+            .then(|| Duration::from_secs(self.room_archive_after_secs))
+    }
+    /// The origins a browser may open the WebSocket from: `--public-origin` (or
+    /// the listen address's forms), plus `--allowed-origin`.
+    pub fn origins(&self) -> Vec<String> {
+        let mut origins = if self.public_origins.is_empty() {
+            default_public_origins(self.addr)
+        } else {
+            self.public_origins.clone()
+        };
+        origins.extend(self.allowed_origins.iter().cloned());
+        origins
+    }
+}
+
+/// `http://` with the listen address, and the loopback names with its port. A
+/// wildcard address (0.0.0.0) is no name a browser uses, so it adds nothing.
+fn default_public_origins(addr: SocketAddr) -> Vec<String> {
+    let port = addr.port();
+    let mut origins = Vec::new();
+    if !addr.ip().is_unspecified() {
+        origins.push(format!("http://{addr}"));
+    }
+    for host in ["localhost", "127.0.0.1", "[::1]"] {
+        origins.push(format!("http://{host}:{port}"));
+    }
+    origins
 }

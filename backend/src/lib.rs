@@ -5,6 +5,7 @@
 pub mod assets;
 pub mod chat;
 pub mod config;
+pub mod listener;
 pub mod server;
 pub mod store;
 pub mod ws;

@@ -1,15 +1,16 @@
 //! The HTTP server: routes, shared state, and graceful shutdown.
 
+use crate::chat::tokens::TokenSigner;
 use crate::chat::{Hub, HubSettings, SharedHub};
+use crate::listener::{self, SocketLimits};
 use crate::store::{self, SqliteStore, Store};
 use crate::{Config, assets, ws};
 use anyhow::Context;
 use axum::Router;
-use axum::extract::{FromRequestParts, Query, Request, State};
+use axum::extract::{Request, State};
 use axum::http::header;
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use axum::routing::get;
-use axum::serve::ListenerExt;
 use confab_shared::limits::MAX_HISTORY;
 use std::future::Future;
 use std::sync::Arc;
@@ -23,6 +24,10 @@ use tower_http::compression::CompressionLayer;
 pub struct AppState {
     pub config: Config,
     pub hub: Arc<SharedHub>,
+    /// Checks resume tokens before the hub is asked (see `chat::tokens`).
+    pub signer: Arc<TokenSigner>,
+    /// Browser origins allowed to open the WebSocket (`Config::origins`).
+    pub origins: Vec<String>,
     /// For history older than the hub keeps in memory.
     pub store: Arc<dyn Store>,
     /// One permit per allowed connection (`--max-connections`).
@@ -51,11 +56,17 @@ impl AppState {
             resume_grace: config.resume_grace(),
             max_rooms: config.max_rooms,
             big_room: config.big_room,
+            room_create_per_hour: config.room_create_per_hour,
+            room_archive_after: config.room_archive_after(),
         };
-        let hub = Arc::new(SharedHub::new(Hub::new(settings, persist_tx, snapshot)));
+        let hub = Hub::new(settings, persist_tx, snapshot);
+        let signer = hub.signer();
+        let hub = Arc::new(SharedHub::new(hub));
         tokio::spawn(store::commit::run(store.clone(), persist_rx, hub.clone()));
         let app = Arc::new(Self {
             connections: Arc::new(Semaphore::new(config.max_connections)),
+            origins: config.origins(),
+            signer,
             hub,
             store,
             tasks: TaskTracker::new(),
@@ -86,7 +97,7 @@ async fn expire_sessions(app: std::sync::Weak<AppState>) {
 pub fn router(app: Arc<AppState>) -> Router {
     Router::new()
         .route("/", get(root))
-        .route("/ws", get(ws::upgrade))
+        .route("/ws", get(socket))
         .fallback(assets::serve)
         .layer(CompressionLayer::new())
         .with_state(app)
@@ -96,26 +107,31 @@ async fn root(State(app): State<Arc<AppState>>, request: Request) -> Response {
     if !request.headers().contains_key(header::UPGRADE) {
         return assets::serve(request.uri().clone()).await;
     }
-    let (mut parts, _) = request.into_parts();
-    let params = Query::<ws::Params>::from_request_parts(&mut parts, &app).await;
-    let params = params.unwrap_or_else(|_| Query(ws::Params::default()));
-    match ws::Handshake::from_request_parts(&mut parts, &app).await {
-        Ok(upgrade) => ws::upgrade(State(app), params, parts.headers, upgrade).await,
-        Err(rejection) => rejection.into_response(),
-    }
+    ws::upgrade(app, request).await
+}
+
+async fn socket(State(app): State<Arc<AppState>>, request: Request) -> Response {
+    ws::upgrade(app, request).await
 }
 
 /// Binds `config.addr`, prints the address actually bound, and serves until
 /// `shutdown` resolves. Then every client gets close 1001 before the process exits.
 pub async fn run(
-    config: Config,
+    mut config: Config,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> anyhow::Result<()> {
     let listener = TcpListener::bind(config.addr)
         .await
         .with_context(|| format!("cannot listen on {}", config.addr))?;
     let addr = listener.local_addr()?;
+    // With port 0, the default public origins must name the port actually bound.
+    config.addr = addr;
     let grace = config.shutdown_grace();
+    let limits = SocketLimits {
+        max_sockets: config.max_sockets(),
+        header_timeout: config.header_timeout(),
+        shutdown_grace: grace,
+    };
     let store = SqliteStore::open(&config.db, config.sync).await?;
     let app = AppState::start(config, Arc::new(store)).await?;
     // Tests and scripts read this line to find the port when started with port 0.
@@ -128,17 +144,7 @@ pub async fn run(
         tracing::info!("shutting down");
         hub.with(|hub| hub.shut_down());
     };
-    // Chat frames are small and each should leave at once: without TCP_NODELAY,
-    // Nagle's algorithm holds a frame back until the client's delayed ACK (up to
-    // 40 ms) whenever an earlier one is still unacknowledged.
-    let listener = listener.tap_io(|tcp| {
-        if let Err(error) = tcp.set_nodelay(true) {
-            tracing::debug!(%error, "could not set TCP_NODELAY");
-        }
-    });
-    axum::serve(listener, router(app.clone()))
-        .with_graceful_shutdown(signal)
-        .await?;
+    listener::serve(listener, router(app.clone()), limits, signal).await;
 
     app.tasks.close();
     if tokio::time::timeout(grace, app.tasks.wait()).await.is_err() {

@@ -4,6 +4,7 @@
 //! never gives up on a connection: every bad frame maps to a [`DecodeError`] whose
 //! text is sent back in an `error` frame, and the connection carries on.
 
+use crate::ErrorCode;
 use crate::limits::{self, MAX_TXN_ID_BYTES};
 use crate::{MessageId, UserId};
 use serde::{Deserialize, Deserializer, Serialize};
@@ -93,6 +94,26 @@ pub enum DecodeError {
     InvalidField { kind: &'static str, reason: String },
 }
 
+impl DecodeError {
+    /// The machine-readable code sent with this error.
+    pub fn code(&self) -> ErrorCode {
+        match self {
+            DecodeError::InvalidFormat => ErrorCode::InvalidFormat,
+            DecodeError::UnknownType(_) => ErrorCode::UnknownType,
+            DecodeError::Name(_) => ErrorCode::InvalidName,
+            DecodeError::Content(limits::ContentError::TooLarge) => ErrorCode::TooLarge,
+            DecodeError::Content(_) => ErrorCode::InvalidContent,
+            DecodeError::Room(_) => ErrorCode::InvalidRoom,
+            DecodeError::UnknownRecipient => ErrorCode::NotFound,
+            DecodeError::InvalidField { .. } => ErrorCode::InvalidField,
+        }
+    }
+}
+
+/// Largest message or user id a client may name: ids are stored as SQLite's signed
+/// 64-bit integers, and paging computes `id + 1`.
+pub const MAX_ID: u64 = i64::MAX as u64;
+
 const KNOWN_TYPES: [&str; 10] = [
     "message",
     "set_name",
@@ -140,7 +161,7 @@ fn field_error(kind: &'static str, error: &serde_json::Error) -> DecodeError {
 fn validate(message: ClientMessage) -> Result<ClientMessage, DecodeError> {
     Ok(match message {
         ClientMessage::SetName { name } => ClientMessage::SetName {
-            name: limits::validate_name(&name)?.to_owned(),
+            name: limits::validate_name(&name)?,
         },
         ClientMessage::Message {
             content,
@@ -165,16 +186,16 @@ fn validate(message: ClientMessage) -> Result<ClientMessage, DecodeError> {
         }
         ClientMessage::GetUsers { room, after_id } => ClientMessage::GetUsers {
             room: room_name(room)?,
-            after_id,
+            after_id: bounded_id("get_users", after_id)?,
         },
         ClientMessage::CreateRoom { room } => ClientMessage::CreateRoom {
-            room: limits::validate_room(&room)?.to_owned(),
+            room: limits::validate_room(&room)?,
         },
         ClientMessage::JoinRoom { room } => ClientMessage::JoinRoom {
-            room: limits::validate_room(&room)?.to_owned(),
+            room: limits::validate_room(&room)?,
         },
         ClientMessage::LeaveRoom { room } => ClientMessage::LeaveRoom {
-            room: limits::validate_room(&room)?.to_owned(),
+            room: limits::validate_room(&room)?,
         },
         ClientMessage::GetHistory {
             room,
@@ -182,9 +203,9 @@ fn validate(message: ClientMessage) -> Result<ClientMessage, DecodeError> {
             after_id,
             limit,
         } => ClientMessage::GetHistory {
-            room: limits::validate_room(&room)?.to_owned(),
-            before_id,
-            after_id,
+            room: limits::validate_room(&room)?,
+            before_id: bounded_id("get_history", before_id)?,
+            after_id: bounded_id("get_history", after_id)?,
             limit: Some(
                 limit
                     .unwrap_or(limits::MAX_HISTORY)
@@ -201,9 +222,19 @@ fn validate(message: ClientMessage) -> Result<ClientMessage, DecodeError> {
 
 fn room_name(room: Option<String>) -> Result<Option<String>, DecodeError> {
     Ok(match room {
-        Some(room) => Some(limits::validate_room(&room)?.to_owned()),
+        Some(room) => Some(limits::validate_room(&room)?),
         None => None,
     })
+}
+
+fn bounded_id(kind: &'static str, id: Option<u64>) -> Result<Option<u64>, DecodeError> {
+    match id {
+        Some(id) if id > MAX_ID => Err(DecodeError::InvalidField {
+            kind,
+            reason: format!("ids are at most {MAX_ID}"),
+        }),
+        id => Ok(id),
+    }
 }
 
 fn truncate(text: &str, max_chars: usize) -> String {
@@ -398,6 +429,33 @@ mod tests {
                 room: Some("gaming".into())
             })
         );
+    }
+
+    #[test]
+    fn ids_beyond_i64_are_refused_before_any_arithmetic() {
+        for frame in [
+            r#"{"type":"get_history","room":"general","after_id":18446744073709551615}"#,
+            r#"{"type":"get_history","room":"general","before_id":9223372036854775808}"#,
+            r#"{"type":"get_users","after_id":18446744073709551615}"#,
+        ] {
+            let error = decode(frame).unwrap_err();
+            assert_eq!(error.code(), ErrorCode::InvalidField, "{frame}");
+        }
+        assert!(decode(r#"{"type":"get_users","after_id":9223372036854775807}"#).is_ok());
+    }
+
+    #[test]
+    fn names_and_rooms_come_back_normalized() {
+        assert_eq!(
+            decode(r#"{"type":"set_name","name":"Ｕｓｅｒ１"}"#),
+            Ok(ClientMessage::SetName {
+                name: "User1".into()
+            })
+        );
+        let markup = decode(r#"{"type":"set_name","name":"<svg onload=alert()>"}"#);
+        assert_eq!(markup.unwrap_err().code(), ErrorCode::InvalidName);
+        let spoof = decode(r#"{"type":"create_room","room":"general\u200b"}"#);
+        assert_eq!(spoof.unwrap_err().code(), ErrorCode::InvalidRoom);
     }
 
     #[test]

@@ -11,8 +11,12 @@
 //! - [`limits`]: the bounds both ends enforce (names, message sizes).
 
 pub mod client;
+pub mod error_code;
 pub mod limits;
+pub mod names;
 pub mod server;
+
+pub use error_code::ErrorCode;
 
 /// A connected user's id. Ids start at 1 and are never reused while the server runs;
 /// 0 is the tutorial's sender id for system broadcasts such as `leave`.

@@ -1,5 +1,6 @@
 //! Limits shared by both ends, so the client can refuse what the server would.
 
+use crate::names::{self, LabelProblem};
 use thiserror::Error;
 
 /// Longest nickname, in Unicode scalar values (characters), not bytes.
@@ -13,6 +14,11 @@ pub const MAX_ROOM_CHARS: usize = 32;
 
 /// Most messages in one `history` reply, and the history sent on joining a room.
 pub const MAX_HISTORY: u32 = 100;
+
+/// Most bytes of messages in one `history` page (or a `room_joined`'s history), as
+/// encoded JSON: a page of 100 maximal messages would be over a megabyte, sent to
+/// every newcomer. A page cut short says so with `truncated`.
+pub const MAX_HISTORY_BYTES: usize = 256 * 1024;
 
 /// The room every connection starts in, and where room-less messages go.
 pub const DEFAULT_ROOM: &str = "general";
@@ -33,6 +39,10 @@ pub enum NameError {
     Length,
     #[error("Invalid name (control characters are not allowed)")]
     ControlCharacter,
+    #[error("Invalid name (invisible, markup or mixed-script characters are not allowed)")]
+    Unsafe,
+    #[error("Invalid name (reserved)")]
+    Reserved,
 }
 
 /// Why message content was refused.
@@ -42,6 +52,11 @@ pub enum ContentError {
     Empty,
     #[error("Message too large (max 10240 bytes)")]
     TooLarge,
+    /// Control characters other than tab and line breaks: nobody types them, and
+    /// each costs six bytes once escaped in JSON (`\u0001`), which would let one
+    /// 10 KB message become 60 KB in every history frame.
+    #[error("Message contains control characters")]
+    ControlCharacter,
 }
 
 /// Why a room name was refused.
@@ -51,47 +66,42 @@ pub enum RoomError {
     Length,
     #[error("Invalid room name (control characters are not allowed)")]
     ControlCharacter,
+    #[error("Invalid room name (invisible, markup or mixed-script characters are not allowed)")]
+    Unsafe,
 }
 
-/// Trims a proposed room name and checks it: 1 to 32 characters, no control characters.
-pub fn validate_room(raw: &str) -> Result<&str, RoomError> {
-    checked_label(raw, MAX_ROOM_CHARS).map_err(|problem| match problem {
+/// The sender name of server notices (`leave` comes "from" it): nobody may take it.
+pub const RESERVED_NAMES: [&str; 1] = ["system"];
+
+/// Normalizes a proposed room name and checks it (see [`crate::names`]): 1 to 32
+/// characters, nothing invisible, no markup, no confusable mix of scripts.
+pub fn validate_room(raw: &str) -> Result<String, RoomError> {
+    names::normalize_label(raw, MAX_ROOM_CHARS).map_err(|problem| match problem {
         LabelProblem::Length => RoomError::Length,
         LabelProblem::ControlCharacter => RoomError::ControlCharacter,
+        LabelProblem::Unsafe => RoomError::Unsafe,
     })
 }
 
-/// Trims a proposed nickname and checks it: 1 to 20 characters, no control characters.
+/// Normalizes a proposed nickname and checks it (see [`crate::names`]): 1 to 20
+/// characters, nothing invisible, no markup, no confusable mix of scripts, and not
+/// a reserved name such as `System`.
 ///
-/// Returns the name as it will be shown (trimmed).
-pub fn validate_name(raw: &str) -> Result<&str, NameError> {
-    checked_label(raw, MAX_NAME_CHARS).map_err(|problem| match problem {
+/// Returns the name as it will be shown.
+pub fn validate_name(raw: &str) -> Result<String, NameError> {
+    let name = names::normalize_label(raw, MAX_NAME_CHARS).map_err(|problem| match problem {
         LabelProblem::Length => NameError::Length,
         LabelProblem::ControlCharacter => NameError::ControlCharacter,
-    })
-}
-
-/// What is wrong with a name-like label (a nickname or a room name).
-enum LabelProblem {
-    Length,
-    ControlCharacter,
-}
-
-/// Trims `raw`; it must then have 1 to `max_chars` characters (not bytes), none of
-/// them control characters.
-fn checked_label(raw: &str, max_chars: usize) -> Result<&str, LabelProblem> {
-    let label = raw.trim();
-    let chars = label.chars().count();
-    if chars == 0 || chars > max_chars {
-        return Err(LabelProblem::Length);
+        LabelProblem::Unsafe => NameError::Unsafe,
+    })?;
+    if RESERVED_NAMES.contains(&names::fold(&name).as_str()) {
+        return Err(NameError::Reserved);
     }
-    if label.chars().any(char::is_control) {
-        return Err(LabelProblem::ControlCharacter);
-    }
-    Ok(label)
+    Ok(name)
 }
 
-/// Checks message content: not blank, at most [`MAX_CONTENT_BYTES`] bytes.
+/// Checks message content: not blank, at most [`MAX_CONTENT_BYTES`] bytes, and no
+/// control characters but tab, line feed and carriage return.
 ///
 /// Content is otherwise kept exactly as sent (leading spaces and newlines matter in chat).
 pub fn validate_content(content: &str) -> Result<(), ContentError> {
@@ -100,6 +110,12 @@ pub fn validate_content(content: &str) -> Result<(), ContentError> {
     }
     if content.len() > MAX_CONTENT_BYTES {
         return Err(ContentError::TooLarge);
+    }
+    if content
+        .chars()
+        .any(|c| c.is_control() && !matches!(c, '\t' | '\n' | '\r'))
+    {
+        return Err(ContentError::ControlCharacter);
     }
     Ok(())
 }
@@ -111,15 +127,15 @@ mod tests {
     #[test]
     fn names_are_counted_in_characters_not_bytes() {
         let twenty_cjk = "聊".repeat(20); // 60 bytes, 20 characters
-        assert_eq!(validate_name(&twenty_cjk), Ok(twenty_cjk.as_str()));
+        assert_eq!(validate_name(&twenty_cjk), Ok(twenty_cjk.clone()));
         assert_eq!(validate_name(&"聊".repeat(21)), Err(NameError::Length));
-        assert_eq!(validate_name(&"a".repeat(20)), Ok("a".repeat(20).as_str()));
+        assert_eq!(validate_name(&"a".repeat(20)), Ok("a".repeat(20)));
         assert_eq!(validate_name(&"a".repeat(21)), Err(NameError::Length));
     }
 
     #[test]
     fn names_are_trimmed_and_must_not_be_blank() {
-        assert_eq!(validate_name("  Ann  "), Ok("Ann"));
+        assert_eq!(validate_name("  Ann  "), Ok("Ann".into()));
         assert_eq!(validate_name("   "), Err(NameError::Length));
         assert_eq!(validate_name(""), Err(NameError::Length));
     }
@@ -138,5 +154,22 @@ mod tests {
             validate_content(&"x".repeat(MAX_CONTENT_BYTES + 1)),
             Err(ContentError::TooLarge)
         );
+        assert_eq!(validate_content("line\n\tindented\r\n"), Ok(()));
+        assert_eq!(
+            validate_content(&"\u{1}".repeat(10)),
+            Err(ContentError::ControlCharacter)
+        );
+        assert_eq!(
+            validate_content("a\u{7f}"),
+            Err(ContentError::ControlCharacter)
+        );
+    }
+
+    #[test]
+    fn system_is_reserved_in_any_case_or_width() {
+        for name in ["System", "SYSTEM", " system ", "Ｓｙｓｔｅｍ"] {
+            assert_eq!(validate_name(name), Err(NameError::Reserved), "{name}");
+        }
+        assert_eq!(validate_name("Systems"), Ok("Systems".into()));
     }
 }

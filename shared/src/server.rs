@@ -5,6 +5,7 @@
 //! `from_name` at the top level (for `leave`, the sender is the system: id 0,
 //! name "System").
 
+use crate::error_code::ErrorCode;
 use crate::{MessageId, UnixSeconds, UserId};
 use serde::{Deserialize, Serialize};
 
@@ -141,11 +142,12 @@ impl ServerMessage {
         serde_json::to_string(self).expect("server messages always serialize")
     }
 
-    /// An `error` frame with the given text.
-    pub fn error(message: impl Into<String>, timestamp: UnixSeconds) -> Self {
+    /// An `error` frame with the given code and text.
+    pub fn error(code: ErrorCode, message: impl Into<String>, timestamp: UnixSeconds) -> Self {
         ServerMessage::Error {
             content: ErrorBody {
                 message: message.into(),
+                code: Some(code),
                 txn_id: None,
             },
             timestamp,
@@ -192,6 +194,10 @@ pub enum MessageKind {
 pub struct History {
     pub room: String,
     pub messages: Vec<HistoryItem>,
+    /// Confab extension: the page was cut short by its size limit
+    /// ([`crate::limits::MAX_HISTORY_BYTES`]); more messages lie beyond it.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub truncated: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -260,6 +266,9 @@ pub struct UserRenamed {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ErrorBody {
     pub message: String,
+    /// Confab extension: what went wrong, for programs (the text is for people).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub code: Option<ErrorCode>,
     /// Confab extension: the `txn_id` of the message this error is about.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub txn_id: Option<String>,
@@ -365,9 +374,26 @@ mod tests {
             json!({"type":"private_message_sent","to_id":4,"to_name":"Cy","content":"x","timestamp":1})
         );
         assert_eq!(
-            wire(&ServerMessage::error("Invalid message format", 1)),
-            json!({"type":"error","content":{"message":"Invalid message format"},"timestamp":1})
+            wire(&ServerMessage::error(
+                ErrorCode::InvalidFormat,
+                "Invalid message format",
+                1
+            )),
+            json!({"type":"error","content":{"message":"Invalid message format","code":"invalid_format"},"timestamp":1})
         );
+        // A code from a newer server still parses.
+        let newer =
+            r#"{"type":"error","content":{"message":"x","code":"brand_new"},"timestamp":1}"#;
+        assert!(matches!(
+            serde_json::from_str::<ServerMessage>(newer),
+            Ok(ServerMessage::Error {
+                content: ErrorBody {
+                    code: Some(ErrorCode::Unknown),
+                    ..
+                },
+                ..
+            })
+        ));
     }
 
     #[test]

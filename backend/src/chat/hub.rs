@@ -1,17 +1,21 @@
 //! [`Hub`]: who is connected, their sessions, and delivery of frames.
-//! Room and message handling live in `rooms.rs` and `messages.rs`.
+//! Rooms, messages, names and presence live in files of their own.
 
+use super::followup::Followup;
 use super::now_unix;
 use super::outbox::{Eviction, Frame, Outbox};
-use super::rooms::Room;
-use super::session::{self, RecentTxns};
-use crate::store::{Range, Snapshot, Write};
+use super::presence::{Movement, presence};
+use super::rooms::{Room, RoomDirectory};
+use super::session::{RecentTxns, Txn};
+use super::tokens::{self, SessionKey, TokenClaim, TokenSigner};
+use crate::store::{SessionTxn, Snapshot, Write};
 use confab_shared::client::{self, ClientMessage};
-use confab_shared::limits::{DEFAULT_ROOM, USERS_PAGE};
-use confab_shared::server::{self, Presence, ServerMessage, Stats, UserInfo, Welcome};
-use confab_shared::{UnixSeconds, UserId};
+use confab_shared::limits::DEFAULT_ROOM;
+use confab_shared::server::{ServerMessage, Stats, Welcome};
+use confab_shared::{ErrorCode, UnixSeconds, UserId};
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
-use std::sync::{Mutex, PoisonError};
+use std::net::{IpAddr, Ipv4Addr};
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 use tokio::sync::mpsc;
 
@@ -27,6 +31,10 @@ pub struct HubSettings {
     /// Above this many members a room is "big": joins and leaves are announced as a
     /// coalesced `room_count`, and member lists come in pages.
     pub big_room: usize,
+    /// Rooms one client address may create per hour.
+    pub room_create_per_hour: u32,
+    /// Empty and silent this long, a room is archived; None never.
+    pub room_archive_after: Option<Duration>,
 }
 
 /// One connection of one user. A resumed user keeps the id; the connection changes.
@@ -45,14 +53,32 @@ pub enum Departure {
     Dropped,
 }
 
-/// A `get_history` the hub could not answer from memory: the caller asks the store
-/// and hands the result to [`Hub::deliver_history`].
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct StoreQuery {
-    pub user: UserId,
-    pub room: String,
-    pub range: Range,
-    pub limit: u32,
+/// What a new connection brings: its resume token and address, and what the store
+/// knows of the session its token names (see [`EarlierSession`]).
+#[derive(Debug, Clone)]
+pub struct Arrival {
+    pub resume: Option<String>,
+    pub peer: IpAddr,
+    pub earlier: Option<EarlierSession>,
+}
+
+impl Default for Arrival {
+    fn default() -> Self {
+        Self {
+            resume: None,
+            peer: IpAddr::V4(Ipv4Addr::LOCALHOST),
+            earlier: None,
+        }
+    }
+}
+
+/// A session that is no longer live (its grace period ran out, or the server
+/// restarted), named by a valid token: the newcomer inherits its key, so what it
+/// stored is still recognised when resent.
+#[derive(Debug, Clone)]
+pub struct EarlierSession {
+    pub claim: TokenClaim,
+    pub txns: Vec<SessionTxn>,
 }
 
 pub(super) struct Member {
@@ -61,10 +87,17 @@ pub(super) struct Member {
     /// None while detached (dropped, within the resume grace period).
     pub outbox: Option<Outbox>,
     conn: u64,
-    token: String,
+    pub session: SessionKey,
+    /// When this member's current token was issued: older tokens do not resume it.
+    token_issued_ms: u64,
     detached_at: Option<Instant>,
+    pub peer: IpAddr,
     pub rooms: BTreeSet<String>,
     pub txns: RecentTxns,
+    /// Messages queued for storage and not yet committed.
+    pub in_flight: u32,
+    /// Closing once its in-flight messages are acknowledged; takes no more input.
+    pub leaving: bool,
 }
 
 /// All users and rooms, and the routing between them.
@@ -74,9 +107,14 @@ pub(super) struct Member {
 pub struct Hub {
     pub(super) members: BTreeMap<UserId, Member>,
     pub(super) rooms: BTreeMap<String, Room>,
-    tokens: HashMap<String, UserId>,
+    pub(super) directory: RoomDirectory,
+    /// Live sessions by key: a token resumes only the session it names.
+    sessions: HashMap<SessionKey, UserId>,
+    /// Name keys (`confab_shared::names::key`) of online users: no two alike.
+    pub(super) names: HashMap<String, UserId>,
     /// Users within their resume grace period: the only ones `expire` must look at.
     detached: HashSet<UserId>,
+    signer: Arc<TokenSigner>,
     next_user_id: UserId,
     next_conn: u64,
     started: Instant,
@@ -94,11 +132,15 @@ impl Hub {
     /// A hub holding the rooms and recent history in `snapshot`. Public messages and
     /// new rooms are queued on `persist` and come back through [`Hub::committed`].
     pub fn new(settings: HubSettings, persist: mpsc::Sender<Write>, snapshot: Snapshot) -> Self {
+        let directory = RoomDirectory::new(settings.room_create_per_hour, snapshot.archived);
         let mut hub = Self {
             members: BTreeMap::new(),
             rooms: BTreeMap::new(),
-            tokens: HashMap::new(),
+            directory,
+            sessions: HashMap::new(),
+            names: HashMap::new(),
             detached: HashSet::new(),
+            signer: Arc::new(TokenSigner::new(snapshot.secret)),
             next_user_id: snapshot.max_user_id + 1,
             next_conn: 0,
             started: Instant::now(),
@@ -108,12 +150,17 @@ impl Hub {
             settings,
         };
         for stored in snapshot.rooms {
-            hub.rooms.insert(stored.name, Room::restore(stored.recent));
+            hub.add_room(stored.name, Room::restore(stored.recent));
         }
-        hub.rooms
-            .entry(DEFAULT_ROOM.into())
-            .or_insert_with(|| Room::restore(Vec::new()));
+        if !hub.rooms.contains_key(DEFAULT_ROOM) {
+            hub.add_room(DEFAULT_ROOM.into(), Room::restore(Vec::new()));
+        }
         hub
+    }
+
+    /// The signer of resume tokens, for checking one before the hub is asked.
+    pub fn signer(&self) -> Arc<TokenSigner> {
+        self.signer.clone()
     }
 
     /// Users online, counting those within their resume grace period.
@@ -121,15 +168,18 @@ impl Hub {
         self.members.len()
     }
 
-    /// Registers a connection. With a known `resume` token it takes over that user
-    /// (same id, name and rooms; no `join` broadcast; an older connection of that
-    /// user is closed). Otherwise a new `User<id>` joins `general`. Either way the
-    /// connection gets `welcome`, the `general` member list and its history.
-    pub fn connect(&mut self, outbox: Outbox, resume: Option<&str>) -> SessionId {
-        let session = self.admit(outbox, resume);
+    /// Registers a connection. With the current token of a live session it takes
+    /// over that user (same id, name and rooms; no `join` broadcast; an older
+    /// connection of that user is closed) and issues a new token. Otherwise a new
+    /// `User<id>` joins `general`, inheriting the session key of a valid older token.
+    /// Either way the connection gets `welcome`, the `general` member list and its
+    /// history.
+    pub fn connect(&mut self, outbox: Outbox, arrival: Arrival) -> SessionId {
+        let session = self.admit(outbox, arrival);
         if self.closing {
             self.shut_down();
         }
+        self.settle();
         session
     }
 
@@ -148,27 +198,45 @@ impl Hub {
         }
     }
 
-    fn admit(&mut self, outbox: Outbox, resume: Option<&str>) -> SessionId {
+    fn admit(&mut self, outbox: Outbox, arrival: Arrival) -> SessionId {
         self.next_conn += 1;
         let conn = self.next_conn;
-        if let Some(&user) = resume.and_then(|token| self.tokens.get(token)) {
-            let member = self.members.get_mut(&user).expect("tokens name members");
-            if let Some(previous) = member.outbox.replace(outbox) {
-                previous.evict(Eviction::Replaced);
+        let now_ms = tokens::now_ms();
+        let claim = arrival
+            .resume
+            .as_deref()
+            .and_then(|token| self.signer.verify(token, now_ms));
+        let live = claim.and_then(|c| Some((c, *self.sessions.get(&c.session)?)));
+        if let Some((claim, user)) = live {
+            let member = self.members.get_mut(&user).expect("sessions name members");
+            if member.token_issued_ms == claim.issued_ms && !member.leaving {
+                if let Some(previous) = member.outbox.replace(outbox) {
+                    previous.evict(Eviction::Replaced);
+                }
+                member.conn = conn;
+                member.detached_at = None;
+                // A new token on every resume: one that leaked stops working now.
+                member.token_issued_ms = now_ms.max(claim.issued_ms + 1);
+                self.detached.remove(&user);
+                self.greet(user, true);
+                return SessionId { user, conn };
             }
-            member.conn = conn;
-            member.detached_at = None;
-            self.detached.remove(&user);
-            self.greet(user, true);
-            self.settle();
-            return SessionId { user, conn };
+        }
+        // A valid token of a session no longer live: keep its dedupe scope.
+        let inherited = claim.filter(|c| !self.sessions.contains_key(&c.session));
+        let session = inherited.map_or_else(tokens::random_u64, |c| c.session);
+        let mut txns = RecentTxns::default();
+        if let Some(earlier) = arrival.earlier.filter(|e| Some(e.claim) == inherited) {
+            for t in earlier.txns.iter().rev() {
+                txns.set(&t.room, &t.txn_id, Txn::Stored(t.id));
+            }
         }
 
         let user = self.next_user_id;
         self.next_user_id += 1;
         let name = format!("User{user}");
-        let token = session::new_token();
-        self.tokens.insert(token.clone(), user);
+        self.names.insert(confab_shared::names::key(&name), user);
+        self.sessions.insert(session, user);
         self.members.insert(
             user,
             Member {
@@ -176,10 +244,14 @@ impl Hub {
                 connected_at: now_unix(),
                 outbox: Some(outbox),
                 conn,
-                token,
+                session,
+                token_issued_ms: now_ms,
                 detached_at: None,
+                peer: arrival.peer,
                 rooms: BTreeSet::from([DEFAULT_ROOM.to_owned()]),
-                txns: RecentTxns::default(),
+                txns,
+                in_flight: 0,
+                leaving: false,
             },
         );
         let general = self
@@ -189,32 +261,37 @@ impl Hub {
         general.members.insert(user);
         let users_online = general.members.len();
         self.greet(user, false);
-        let join = presence(Arrival::Join, DEFAULT_ROOM, user, name, users_online);
+        let join = presence(Movement::Join, DEFAULT_ROOM, user, name, users_online);
         self.announce_presence(DEFAULT_ROOM, &join, Some(user));
-        self.settle();
         SessionId { user, conn }
     }
 
     fn greet(&mut self, user: UserId, resumed: bool) {
         let member = &self.members[&user];
+        let token = self.signer.issue(TokenClaim {
+            session: member.session,
+            issued_ms: member.token_issued_ms,
+        });
         let welcome = ServerMessage::Welcome {
             content: Welcome {
                 user_id: user,
                 user_name: member.name.clone(),
                 message: WELCOME_TEXT.into(),
                 server_stats: self.stats(),
-                resume_token: Some(member.token.clone()),
+                resume_token: Some(token),
                 resumed,
             },
             timestamp: now_unix(),
         };
         self.send(user, &welcome);
         self.send(user, &self.users_frame(DEFAULT_ROOM, None));
-        let history = self.rooms[DEFAULT_ROOM].history_frame(DEFAULT_ROOM, Range::Latest, u32::MAX);
-        self.send(
-            user,
-            &history.expect("the latest history is always in memory"),
-        );
+        // Encoded once per room and shared by every newcomer until the next message.
+        let history = self
+            .rooms
+            .get_mut(DEFAULT_ROOM)
+            .expect("general always exists")
+            .latest_frame(DEFAULT_ROOM);
+        self.push(user, history);
     }
 
     /// Ends `session`'s connection. Ignored if the user has since connected again.
@@ -235,7 +312,26 @@ impl Hub {
         self.settle();
     }
 
-    /// Removes users whose resume grace period has run out, with `leave`.
+    /// The server is closing `session` for cause: it takes no more input, and it
+    /// leaves once the messages it already sent are stored and acknowledged, so a
+    /// client never loses the echo of a message that was kept. Its queue closes
+    /// then, which tells the connection to send its close frame.
+    pub fn close_after_acks(&mut self, session: SessionId) {
+        let Some(member) = self.members.get_mut(&session.user) else {
+            return;
+        };
+        if member.conn != session.conn {
+            return;
+        }
+        member.leaving = true;
+        if member.in_flight == 0 {
+            self.remove(session.user);
+        }
+        self.settle();
+    }
+
+    /// Removes users whose resume grace period has run out, with `leave`; archives
+    /// rooms that have been empty and silent long enough.
     pub fn expire(&mut self, now: Instant) {
         let grace = self.settings.resume_grace;
         let expired: Vec<UserId> = self
@@ -251,41 +347,46 @@ impl Hub {
         for user in expired {
             self.remove(user);
         }
+        self.archive_idle_rooms(now);
         self.settle();
     }
 
-    /// Decodes one text frame from `session` and acts on it; bad input gets an `error`.
-    pub fn handle_text(&mut self, session: SessionId, text: &str) -> Option<StoreQuery> {
+    /// Decodes one text frame from `session` and acts on it; bad input gets an
+    /// `error`. Returns work that needs the store, for the caller to do.
+    pub fn handle_text(&mut self, session: SessionId, text: &str) -> Option<Followup> {
         if !self.is_current(session) {
             return None;
         }
-        let query = match client::decode(text) {
+        let followup = match client::decode(text) {
             Ok(message) => self.handle(session.user, message),
             Err(error) => {
-                self.send_error(session.user, &error.to_string());
+                self.send_error(session.user, error.code(), &error.to_string());
                 None
             }
         };
         self.settle();
-        query
+        followup
     }
 
-    fn handle(&mut self, user: UserId, message: ClientMessage) -> Option<StoreQuery> {
+    fn handle(&mut self, user: UserId, message: ClientMessage) -> Option<Followup> {
         match message {
             ClientMessage::Message {
                 content,
                 txn_id,
                 room,
-            } => self.public_message(user, content, txn_id, room),
+            } => {
+                let room = self.resolve_room(room.as_deref().unwrap_or(DEFAULT_ROOM));
+                return self.public_message(user, content, txn_id, room);
+            }
             ClientMessage::SetName { name } => self.rename(user, name),
             ClientMessage::PrivateMessage { to_id, content } => {
                 self.private_message(user, to_id, content)
             }
             ClientMessage::GetUsers { room, after_id } => {
-                let room = room.unwrap_or_else(|| DEFAULT_ROOM.into());
+                let room = self.resolve_room(room.as_deref().unwrap_or(DEFAULT_ROOM));
                 match self.rooms.contains_key(&room) {
                     true => self.send(user, &self.users_frame(&room, after_id)),
-                    false => self.send_error(user, &format!("No such room: {room}")),
+                    false => self.no_such_room(user, &room),
                 }
             }
             ClientMessage::GetStats {} => self.send(
@@ -296,35 +397,27 @@ impl Hub {
                 },
             ),
             ClientMessage::ListRooms {} => self.list_rooms(user),
-            ClientMessage::CreateRoom { room } => self.create_room(user, room),
-            ClientMessage::JoinRoom { room } => self.join_room(user, room),
-            ClientMessage::LeaveRoom { room } => self.leave_room(user, room),
+            ClientMessage::CreateRoom { room } => return self.create_room(user, room),
+            ClientMessage::JoinRoom { room } => self.join_room(user, self.resolve_room(&room)),
+            ClientMessage::LeaveRoom { room } => self.leave_room(user, self.resolve_room(&room)),
             ClientMessage::GetHistory {
                 room,
                 before_id,
                 after_id,
                 limit,
             } => {
-                let range = match (before_id, after_id) {
-                    (Some(before), _) => Range::Before(before),
-                    (None, Some(after)) => Range::After(after),
-                    (None, None) => Range::Latest,
-                };
-                return self.history(
-                    user,
-                    room,
-                    range,
-                    limit.unwrap_or(confab_shared::limits::MAX_HISTORY),
-                );
+                let room = self.resolve_room(&room);
+                let limit = limit.unwrap_or(confab_shared::limits::MAX_HISTORY);
+                return self.history(user, room, before_id, after_id, limit);
             }
         }
         None
     }
 
     /// Sends `session` an `error` frame; the connection stays open.
-    pub fn notify_error(&mut self, session: SessionId, text: &str) {
+    pub fn notify_error(&mut self, session: SessionId, code: ErrorCode, text: &str) {
         if self.is_current(session) {
-            self.send_error(session.user, text);
+            self.send_error(session.user, code, text);
             self.settle();
         }
     }
@@ -338,127 +431,24 @@ impl Hub {
         }
     }
 
-    fn is_current(&self, session: SessionId) -> bool {
+    pub(super) fn is_current(&self, session: SessionId) -> bool {
         self.members
             .get(&session.user)
-            .is_some_and(|m| m.conn == session.conn && m.outbox.is_some())
+            .is_some_and(|m| m.conn == session.conn && m.outbox.is_some() && !m.leaving)
     }
 
-    fn rename(&mut self, user: UserId, new_name: String) {
-        let member = self
-            .members
-            .get_mut(&user)
-            .expect("caller checked membership");
-        let old_name = std::mem::replace(&mut member.name, new_name.clone());
-        let now = now_unix();
-        let changed = ServerMessage::NameChanged {
-            content: server::NameChanged {
-                old_name: old_name.clone(),
-                new_name: new_name.clone(),
-            },
-            timestamp: now,
-        };
-        self.send(user, &changed);
-        let renamed = ServerMessage::UserRenamed {
-            from_id: user,
-            from_name: new_name.clone(),
-            content: server::UserRenamed {
-                user_id: user,
-                old_name,
-                new_name,
-            },
-            timestamp: now,
-        };
-        let frame = Frame::from(renamed.encode());
-        let others: Vec<UserId> = self
-            .members
-            .keys()
-            .copied()
-            .filter(|&id| id != user)
-            .collect();
-        for id in others {
-            self.push(id, frame.clone());
-        }
-    }
-
-    /// The members of `room`: all of them, or in a big room one page (after `after`).
-    pub(super) fn users_frame(&self, room: &str, after: Option<UserId>) -> ServerMessage {
-        let members = &self.rooms[room].members;
-        let big = members.len() > self.settings.big_room;
-        let page = if big { USERS_PAGE } else { usize::MAX };
-        let users = members
-            .range(after.map_or(0, |a| a + 1)..)
-            .filter_map(|id| self.members.get(id).map(|m| (id, m)))
-            .take(page)
-            .map(|(&id, m)| UserInfo {
-                id,
-                name: m.name.clone(),
-                connected_at: m.connected_at,
-            })
-            .collect();
-        let total = big.then_some(members.len());
-        ServerMessage::Users {
-            content: users,
-            timestamp: now_unix(),
-            room: Some(room.into()),
-            total,
-        }
-    }
-
-    /// Announces a `join` or `leave` to a small room; in a big room only marks its
-    /// count as changed, for [`Hub::announce_counts`]. (Announcing every arrival to
-    /// every member makes filling a room of N cost N² frames.)
-    pub(super) fn announce_presence(
-        &mut self,
-        room: &str,
-        message: &ServerMessage,
-        except: Option<UserId>,
-    ) {
-        let Some(r) = self.rooms.get_mut(room) else {
-            return;
-        };
-        if r.members.len() > self.settings.big_room {
-            r.count_changed = true;
-        } else {
-            self.broadcast_room(room, message, except);
-        }
-    }
-
-    /// Sends `room_count` to every big room whose membership changed since last time.
-    pub fn announce_counts(&mut self) {
-        let changed: Vec<(String, usize)> = self
-            .rooms
-            .iter_mut()
-            .filter(|(_, r)| r.count_changed)
-            .map(|(name, r)| {
-                r.count_changed = false;
-                (name.clone(), r.members.len())
-            })
-            .collect();
-        for (room, users_online) in changed {
-            let count = ServerMessage::RoomCount {
-                content: server::RoomCount {
-                    room: room.clone(),
-                    users_online,
-                },
-                timestamp: now_unix(),
-            };
-            self.broadcast_room(&room, &count, None);
-        }
-        self.settle();
-    }
-
-    fn remove(&mut self, user: UserId) -> Option<Outbox> {
+    pub(super) fn remove(&mut self, user: UserId) -> Option<Outbox> {
         let member = self.members.remove(&user)?;
         self.detached.remove(&user);
-        self.tokens.remove(&member.token);
+        self.sessions.remove(&member.session);
+        self.names.remove(&confab_shared::names::key(&member.name));
         for room in &member.rooms {
             let Some(r) = self.rooms.get_mut(room) else {
                 continue;
             };
             r.members.remove(&user);
             let leave = presence(
-                Arrival::Leave,
+                Movement::Leave,
                 room,
                 user,
                 member.name.clone(),
@@ -490,12 +480,21 @@ impl Hub {
         }
     }
 
+    /// Queues one frame for every member, online or not.
+    pub(super) fn broadcast_all(&mut self, message: &ServerMessage) {
+        let frame = Frame::from(message.encode());
+        let everyone: Vec<UserId> = self.members.keys().copied().collect();
+        for id in everyone {
+            self.push(id, frame.clone());
+        }
+    }
+
     pub(super) fn send(&mut self, user: UserId, message: &ServerMessage) {
         self.push(user, Frame::from(message.encode()));
     }
 
-    pub(super) fn send_error(&mut self, user: UserId, text: &str) {
-        self.send(user, &ServerMessage::error(text, now_unix()));
+    pub(super) fn send_error(&mut self, user: UserId, code: ErrorCode, text: &str) {
+        self.send(user, &ServerMessage::error(code, text, now_unix()));
     }
 
     pub(super) fn push(&mut self, user: UserId, frame: Frame) {
@@ -518,46 +517,6 @@ impl Hub {
     }
 }
 
-/// Whether someone came or went.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(super) enum Arrival {
-    Join,
-    Leave,
-}
-
-/// The tutorial's `join` (sent as from the newcomer) or `leave` (sent as from the
-/// system), for `room`, with its member count after the change.
-pub(super) fn presence(
-    arrival: Arrival,
-    room: &str,
-    user: UserId,
-    name: String,
-    users_online: usize,
-) -> ServerMessage {
-    let content = Presence {
-        user_id: user,
-        user_name: name.clone(),
-        users_online,
-    };
-    let (timestamp, room) = (now_unix(), Some(room.to_owned()));
-    match arrival {
-        Arrival::Join => ServerMessage::Join {
-            from_id: user,
-            from_name: name,
-            content,
-            timestamp,
-            room,
-        },
-        Arrival::Leave => ServerMessage::Leave {
-            from_id: server::SYSTEM_ID,
-            from_name: server::SYSTEM_NAME.into(),
-            content,
-            timestamp,
-            room,
-        },
-    }
-}
-
 /// The hub behind a lock, shared by every connection.
 ///
 /// A plain `std` mutex: critical sections never await and only queue frames.
@@ -569,9 +528,12 @@ impl SharedHub {
     }
 
     /// Runs `f` with exclusive access to the hub.
+    ///
+    /// A panic inside the hub may have left its maps half-updated (a member in a
+    /// room but not in `members`, say). Carrying on would spread that to every
+    /// connection, so a poisoned lock fails loudly instead.
     pub fn with<R>(&self, f: impl FnOnce(&mut Hub) -> R) -> R {
-        // A panic inside the hub must not wedge every other connection.
-        let mut hub = self.0.lock().unwrap_or_else(PoisonError::into_inner);
+        let mut hub = self.0.lock().expect("the hub panicked earlier");
         f(&mut hub)
     }
 }

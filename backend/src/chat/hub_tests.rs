@@ -35,6 +35,8 @@ impl Harness {
             resume_grace,
             max_rooms: 10,
             big_room: 3,
+            room_create_per_hour: 100,
+            room_archive_after: Some(Duration::from_secs(60)),
         };
         let snapshot = Snapshot {
             rooms: ["general", "random", "gaming"]
@@ -44,6 +46,8 @@ impl Harness {
                 })
                 .into(),
             max_user_id: 0,
+            archived: vec![],
+            secret: [3; 32],
         };
         Self {
             hub: Hub::new(settings, tx, snapshot),
@@ -78,7 +82,11 @@ impl TestClient {
 
     fn connect(hub: &mut Hub, capacity: usize, resume: Option<&str>) -> Self {
         let (outbox, inbox) = outbox::channel(capacity);
-        let id = hub.connect(outbox, resume);
+        let arrival = Arrival {
+            resume: resume.map(str::to_owned),
+            ..Arrival::default()
+        };
+        let id = hub.connect(outbox, arrival);
         Self { id, inbox }
     }
 
@@ -584,15 +592,19 @@ fn history_beyond_memory_is_asked_of_the_store() {
         ann.id,
         r#"{"type":"get_history","room":"general","before_id":10,"limit":20}"#,
     );
-    assert_eq!(
-        query.map(|q| q.range),
-        Some(crate::store::Range::Before(10))
-    );
+    assert_eq!(query.map(range), Some(crate::store::Range::Before(10)));
     let query = hub.handle_text(
         ann.id,
         r#"{"type":"get_history","room":"general","after_id":2}"#,
     );
-    assert_eq!(query.map(|q| q.range), Some(crate::store::Range::After(2)));
+    assert_eq!(query.map(range), Some(crate::store::Range::After(2)));
+}
+
+fn range(followup: Followup) -> crate::store::Range {
+    match followup {
+        Followup::History { range, .. } => range,
+        other => panic!("expected a history query, got {other:?}"),
+    }
 }
 
 #[test]

@@ -1,46 +1,55 @@
 //! Public messages (stored, then broadcast) and private ones (delivered at once).
 
+use super::followup::Followup;
 use super::hub::Hub;
 use super::now_unix;
 use super::session::Txn;
 use crate::store::{StoredMessage, Write};
-use confab_shared::UserId;
 use confab_shared::client::DecodeError;
-use confab_shared::limits::DEFAULT_ROOM;
 use confab_shared::server::{ErrorBody, ServerMessage};
+use confab_shared::{ErrorCode, UserId};
 use std::sync::Arc;
 use tokio::sync::mpsc::error::TrySendError;
 
 impl Hub {
     /// Assigns the message its id and queues it for storage. Nobody sees it until it
-    /// is stored ([`Hub::committed`]). A resend of a known `txn_id` is not queued
-    /// again: if stored, the sender gets the stored message again as its echo.
+    /// is stored ([`Hub::committed`]). A resend of a known (room, `txn_id`) is not
+    /// queued again: if stored, the sender gets the stored message again as its echo.
     pub(super) fn public_message(
         &mut self,
         user: UserId,
         content: String,
         txn_id: Option<String>,
-        room: Option<String>,
-    ) {
-        let room = room.unwrap_or_else(|| DEFAULT_ROOM.into());
+        room: String,
+    ) -> Option<Followup> {
         let member = self
             .members
             .get_mut(&user)
             .expect("caller checked membership");
         if !member.rooms.contains(&room) {
-            self.send_txn_error(user, format!("You are not in room: {room}"), txn_id);
-            return;
+            let text = format!("You are not in room: {room}");
+            self.send_txn_error(user, ErrorCode::NotInRoom, text, txn_id);
+            return None;
         }
-        match txn_id.as_deref().and_then(|t| member.txns.get(t)) {
-            Some(Txn::InFlight) => return,
-            Some(Txn::Stored(stored)) => {
-                let echo = echo(stored, txn_id);
+        match txn_id.as_deref().and_then(|t| member.txns.get(&room, t)) {
+            Some(Txn::InFlight) => return None,
+            Some(Txn::Stored(id)) => {
+                let txn_id = txn_id.expect("matched a txn");
+                let Some(stored) = self.rooms[&room].find(id) else {
+                    return Some(Followup::Echo {
+                        user,
+                        room,
+                        id,
+                        txn_id,
+                    });
+                };
+                let echo = echo(stored, Some(txn_id));
                 self.send(user, &echo);
-                return;
+                return None;
             }
             None => {}
         }
-        let from_name = member.name.clone();
+        let (from_name, session) = (member.name.clone(), member.session);
         let r = self.rooms.get_mut(&room).expect("members' rooms exist");
         let id = r.take_id();
         let stored = Arc::new(StoredMessage {
@@ -51,12 +60,14 @@ impl Hub {
             content,
             timestamp: now_unix(),
             txn_id: txn_id.clone(),
+            session,
         });
         match self.persist.try_send(Write::Message(stored.clone())) {
             Ok(()) => {
+                let member = self.members.get_mut(&user).expect("checked above");
+                member.in_flight += 1;
                 if let Some(txn) = &txn_id {
-                    let member = self.members.get_mut(&user).expect("checked above");
-                    member.txns.set(txn, Txn::InFlight);
+                    member.txns.set(&stored.room, txn, Txn::InFlight);
                 }
             }
             Err(error) => {
@@ -64,13 +75,20 @@ impl Hub {
                     .get_mut(&stored.room)
                     .expect("checked above")
                     .return_id(id);
-                let text = match error {
-                    TrySendError::Full(_) => "Server busy: message not saved, please retry",
-                    TrySendError::Closed(_) => "Storage unavailable: message not saved",
+                let (code, text) = match error {
+                    TrySendError::Full(_) => (
+                        ErrorCode::ServerBusy,
+                        "Server busy: message not saved, please retry",
+                    ),
+                    TrySendError::Closed(_) => (
+                        ErrorCode::StorageError,
+                        "Storage unavailable: message not saved",
+                    ),
                 };
-                self.send_txn_error(user, text.into(), txn_id);
+                self.send_txn_error(user, code, text.into(), txn_id);
             }
         }
+        None
     }
 
     /// The group commit's outcome for one batch: broadcast what was stored, in the
@@ -79,19 +97,40 @@ impl Hub {
         for write in batch {
             match write {
                 Write::Room { name, by, .. } => self.room_committed(name, *by, stored),
-                Write::Message(message) if stored => self.deliver(message),
+                Write::ArchiveRoom { .. } => {}
                 Write::Message(message) => {
-                    if let (Some(txn), Some(member)) =
-                        (&message.txn_id, self.members.get_mut(&message.from_id))
-                    {
-                        member.txns.forget(txn);
+                    if stored {
+                        self.deliver(message);
+                    } else {
+                        self.not_stored(message);
                     }
-                    let text = "Message not saved (storage error); please retry".to_string();
-                    self.send_txn_error(message.from_id, text, message.txn_id.clone());
+                    self.acknowledged(message.from_id);
                 }
             }
         }
         self.settle();
+    }
+
+    /// One of `user`'s messages is settled; a member closing for cause leaves once
+    /// none is left (see [`Hub::close_after_acks`]).
+    fn acknowledged(&mut self, user: UserId) {
+        let Some(member) = self.members.get_mut(&user) else {
+            return;
+        };
+        member.in_flight = member.in_flight.saturating_sub(1);
+        if member.leaving && member.in_flight == 0 {
+            self.remove(user);
+        }
+    }
+
+    fn not_stored(&mut self, message: &StoredMessage) {
+        if let (Some(txn), Some(member)) = (&message.txn_id, self.members.get_mut(&message.from_id))
+        {
+            member.txns.forget(&message.room, txn);
+        }
+        let text = "Message not saved (storage error); please retry".to_string();
+        let txn = message.txn_id.clone();
+        self.send_txn_error(message.from_id, ErrorCode::StorageError, text, txn);
     }
 
     fn deliver(&mut self, message: &Arc<StoredMessage>) {
@@ -109,7 +148,7 @@ impl Hub {
             with_txn.then_some(sender),
         );
         if let (Some(txn), Some(member)) = (&message.txn_id, self.members.get_mut(&sender)) {
-            member.txns.set(txn, Txn::Stored(message.clone()));
+            member.txns.set(&message.room, txn, Txn::Stored(message.id));
             if member.rooms.contains(&message.room) {
                 self.send(sender, &echo(message, message.txn_id.clone()));
             }
@@ -119,7 +158,8 @@ impl Hub {
     pub(super) fn private_message(&mut self, user: UserId, to_id: UserId, content: String) {
         let target = self.members.get(&to_id).filter(|m| m.outbox.is_some());
         let Some(target) = target else {
-            self.send_error(user, &DecodeError::UnknownRecipient.to_string());
+            let error = DecodeError::UnknownRecipient;
+            self.send_error(user, error.code(), &error.to_string());
             return;
         };
         let to_name = target.name.clone();
@@ -140,9 +180,19 @@ impl Hub {
         self.send(user, &receipt);
     }
 
-    fn send_txn_error(&mut self, user: UserId, message: String, txn_id: Option<String>) {
+    fn send_txn_error(
+        &mut self,
+        user: UserId,
+        code: ErrorCode,
+        message: String,
+        txn_id: Option<String>,
+    ) {
         let error = ServerMessage::Error {
-            content: ErrorBody { message, txn_id },
+            content: ErrorBody {
+                message,
+                code: Some(code),
+                txn_id,
+            },
             timestamp: now_unix(),
         };
         self.send(user, &error);
@@ -150,7 +200,7 @@ impl Hub {
 }
 
 /// The `message` event for a stored message, with `txn_id` only on the sender's copy.
-fn echo(message: &StoredMessage, txn_id: Option<String>) -> ServerMessage {
+pub(super) fn echo(message: &StoredMessage, txn_id: Option<String>) -> ServerMessage {
     ServerMessage::Message {
         from_id: message.from_id,
         from_name: message.from_name.clone(),

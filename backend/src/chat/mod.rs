@@ -4,16 +4,25 @@
 //! feeds every frame it reads to [`Hub::handle_text`]. The hub answers by pushing
 //! encoded frames into outboxes, never by awaiting a socket, so one slow reader can
 //! never hold up a broadcast. Public messages are queued for storage first and
-//! broadcast by [`Hub::committed`] once durable.
+//! broadcast by [`Hub::committed`] once durable. What needs the store before it can
+//! be answered comes back to the caller as a [`Followup`].
 
+mod directory;
+mod followup;
 mod hub;
 mod messages;
+mod naming;
 pub mod outbox;
+mod presence;
+mod room;
 mod rooms;
 mod session;
+pub mod tokens;
 
-pub use hub::{Departure, Hub, HubSettings, SessionId, SharedHub, StoreQuery};
+pub use followup::{Answer, Followup};
+pub use hub::{Arrival, Departure, EarlierSession, Hub, HubSettings, SessionId, SharedHub};
 pub use outbox::{Eviction, Frame, Inbox, Outbox, Received};
+pub use session::TXNS_REMEMBERED;
 
 /// Seconds since the Unix epoch, now.
 pub fn now_unix() -> confab_shared::UnixSeconds {

@@ -30,10 +30,19 @@ pub enum Eviction {
 /// A new queue that holds at most `capacity` frames: the hub's end and the
 /// connection's end.
 pub fn channel(capacity: usize) -> (Outbox, Inbox) {
+    bounded(capacity, usize::MAX)
+}
+
+/// A new queue that holds at most `capacity` frames and `capacity_bytes` bytes of
+/// them. A count alone does not bound memory: a few large history frames weigh
+/// more than thousands of chat lines. One frame is always let into an empty queue,
+/// so no frame is too large to ever be sent.
+pub fn bounded(capacity: usize, capacity_bytes: usize) -> (Outbox, Inbox) {
     let shared = Arc::new(Shared {
         state: Mutex::new(State::default()),
         ready: Notify::new(),
         capacity: capacity.max(1),
+        capacity_bytes,
     });
     (
         Outbox {
@@ -48,11 +57,14 @@ struct Shared {
     /// Woken when the queue goes from empty to not empty, and when it closes.
     ready: Notify,
     capacity: usize,
+    capacity_bytes: usize,
 }
 
 #[derive(Default)]
 struct State {
     frames: VecDeque<Frame>,
+    /// Bytes of the frames queued.
+    bytes: usize,
     /// The hub let go of its end: nothing more will be queued.
     closed: bool,
     /// The connection let go of its end: frames have nowhere to go.
@@ -88,10 +100,14 @@ impl Outbox {
         if state.gone {
             return Ok(());
         }
-        if state.frames.len() >= self.shared.capacity {
+        let was_empty = state.frames.is_empty();
+        let bytes = state.bytes.saturating_add(frame.len());
+        if state.frames.len() >= self.shared.capacity
+            || (!was_empty && bytes > self.shared.capacity_bytes)
+        {
             return Err(QueueFull);
         }
-        let was_empty = state.frames.is_empty();
+        state.bytes = bytes;
         state.frames.push_back(frame);
         drop(state);
         // The connection waits only after seeing the queue empty, so waking it on
@@ -162,9 +178,12 @@ impl Inbox {
         if state.frames.len() <= max {
             // Take the whole queue, allocation and all: no copy, and an idle
             // connection is left holding no memory for it.
+            state.bytes = 0;
             return Some(Received::Frames(std::mem::take(&mut state.frames)));
         }
-        Some(Received::Frames(state.frames.drain(..max).collect()))
+        let batch: VecDeque<Frame> = state.frames.drain(..max).collect();
+        state.bytes -= batch.iter().map(|f| f.len()).sum::<usize>();
+        Some(Received::Frames(batch))
     }
 }
 
@@ -207,6 +226,20 @@ mod tests {
         assert_eq!(frames(inbox.try_recv(10)), ["a", "b"]);
         outbox.push("d".into()).unwrap();
         assert_eq!(frames(inbox.try_recv(10)), ["d"]);
+    }
+
+    #[test]
+    fn the_queue_is_bounded_in_bytes_too() {
+        let (outbox, inbox) = bounded(100, 10);
+        outbox.push("123456".into()).unwrap();
+        assert!(outbox.push("123456".into()).is_err(), "12 bytes > 10");
+        outbox.push("1234".into()).unwrap();
+        assert_eq!(frames(inbox.try_recv(1)), ["123456"]);
+        outbox.push("123456".into()).unwrap();
+        assert_eq!(frames(inbox.try_recv(10)), ["1234", "123456"]);
+        // One frame larger than the bound still fits an empty queue.
+        outbox.push("x".repeat(50).into()).unwrap();
+        assert!(outbox.push("y".into()).is_err());
     }
 
     #[test]

@@ -1,98 +1,37 @@
-//! Rooms: membership, creation, and the recent history each keeps in memory.
+//! Rooms as users see them: listing, creating, joining, leaving, history, and
+//! archiving the ones left empty and silent.
 
-use super::hub::{Arrival, Hub, StoreQuery, presence};
+pub use super::directory::RoomDirectory;
+use super::followup::Followup;
+use super::hub::Hub;
 use super::now_unix;
-use crate::store::{Range, StoredMessage, Write};
-use confab_shared::limits::MAX_HISTORY;
-use confab_shared::server::{History, RoomInfo, RoomJoined, RoomRef, ServerMessage};
-use confab_shared::{MessageId, UserId};
-use std::collections::{BTreeSet, VecDeque};
-use std::sync::Arc;
-
-/// One room. Its latest [`MAX_HISTORY`] messages stay in memory, so joining a room
-/// or connecting sends history without touching the database.
-pub struct Room {
-    pub members: BTreeSet<UserId>,
-    /// Big rooms: membership changed since the last `room_count`.
-    pub count_changed: bool,
-    recent: VecDeque<Arc<StoredMessage>>,
-    next_id: MessageId,
-}
-
-impl Room {
-    /// A room with its latest stored messages (oldest first).
-    pub fn restore(recent: Vec<StoredMessage>) -> Self {
-        let next_id = recent.last().map_or(1, |m| m.id + 1);
-        Self {
-            members: BTreeSet::new(),
-            count_changed: false,
-            recent: recent.into_iter().map(Arc::new).collect(),
-            next_id,
-        }
-    }
-
-    /// Hands out the next message id.
-    pub fn take_id(&mut self) -> MessageId {
-        self.next_id += 1;
-        self.next_id - 1
-    }
-
-    /// Gives back an id that was never used (its message could not be queued).
-    pub fn return_id(&mut self, id: MessageId) {
-        if id + 1 == self.next_id {
-            self.next_id = id;
-        }
-    }
-
-    pub fn remember(&mut self, message: Arc<StoredMessage>) {
-        self.recent.push_back(message);
-        if self.recent.len() > MAX_HISTORY as usize {
-            self.recent.pop_front();
-        }
-    }
-
-    /// The `history` frame for `range`, or None when memory cannot answer it
-    /// completely and the store must.
-    pub fn history_frame(&self, room: &str, range: Range, limit: u32) -> Option<ServerMessage> {
-        let limit = limit.min(MAX_HISTORY) as usize;
-        let oldest_kept = self.recent.front().map(|m| m.id);
-        let selected: Vec<_> = match range {
-            Range::Latest => self.recent.iter().rev().take(limit).rev().collect(),
-            // Memory holds every message after `after` if it holds the one after it.
-            Range::After(after) if oldest_kept.is_none_or(|oldest| oldest <= after + 1) => self
-                .recent
-                .iter()
-                .filter(|m| m.id > after)
-                .take(limit)
-                .collect(),
-            Range::Before(before) => {
-                let older: Vec<_> = self.recent.iter().filter(|m| m.id < before).collect();
-                // Enough in memory, or memory reaches back to the room's first message.
-                if older.len() < limit && oldest_kept.is_some_and(|oldest| oldest > 1) {
-                    return None;
-                }
-                older.into_iter().rev().take(limit).rev().collect()
-            }
-            Range::After(_) => return None,
-        };
-        Some(history_message(room, selected.iter().map(|m| m.as_ref())))
-    }
-}
-
-pub fn history_message<'a>(
-    room: &str,
-    messages: impl Iterator<Item = &'a StoredMessage>,
-) -> ServerMessage {
-    ServerMessage::History {
-        content: History {
-            room: room.into(),
-            messages: messages.map(StoredMessage::to_item).collect(),
-        },
-        timestamp: now_unix(),
-    }
-}
+use super::presence::{Movement, presence};
+pub use super::room::Room;
+use crate::store::{ArchivedRoom, Range, Write};
+use confab_shared::limits::SEED_ROOMS;
+use confab_shared::server::{RoomInfo, RoomJoined, RoomRef, ServerMessage};
+use confab_shared::{ErrorCode, MessageId, UserId};
+use std::time::Instant;
 
 impl Hub {
+    pub(super) fn add_room(&mut self, name: String, room: Room) {
+        self.directory.add(&name);
+        self.rooms.insert(name, room);
+    }
+
+    /// The room `name` means: itself if it exists, else the room whose name folds
+    /// and looks the same; unchanged when there is none (for "No such room").
+    pub(super) fn resolve_room(&self, name: &str) -> String {
+        if self.rooms.contains_key(name) {
+            return name.to_owned();
+        }
+        self.directory.find(name).unwrap_or(name).to_owned()
+    }
+
+    pub(super) fn no_such_room(&mut self, user: UserId, room: &str) {
+        self.send_error(user, ErrorCode::NotFound, &format!("No such room: {room}"));
+    }
+
     pub(super) fn list_rooms(&mut self, user: UserId) {
         let rooms = self.rooms.iter().map(|(name, r)| RoomInfo {
             name: name.clone(),
@@ -105,16 +44,25 @@ impl Hub {
         self.send(user, &frame);
     }
 
-    pub(super) fn create_room(&mut self, user: UserId, room: String) {
-        if self
-            .rooms
-            .keys()
-            .any(|existing| existing.eq_ignore_ascii_case(&room))
-        {
-            return self.send_error(user, &format!("Room already exists: {room}"));
+    pub(super) fn create_room(&mut self, user: UserId, room: String) -> Option<Followup> {
+        let key = confab_shared::names::key(&room);
+        if let Some(existing) = self.directory.find(&room) {
+            let text = format!("Room already exists: {existing}");
+            self.send_error(user, ErrorCode::RoomExists, &text);
+            return None;
         }
         if self.rooms.len() >= self.settings.max_rooms {
-            return self.send_error(user, "Too many rooms");
+            self.send_error(user, ErrorCode::TooManyRooms, "Too many rooms");
+            return None;
+        }
+        let peer = self.members[&user].peer;
+        if !self.directory.may_create(peer) {
+            let text = "Too many rooms created: try again later";
+            self.send_error(user, ErrorCode::RateLimited, text);
+            return None;
+        }
+        if self.directory.is_archived(&key) {
+            return Some(Followup::Revive { user, room });
         }
         let write = Write::Room {
             name: room.clone(),
@@ -122,40 +70,33 @@ impl Hub {
             by: user,
         };
         if self.persist.try_send(write).is_err() {
-            return self.send_error(user, "Server busy: room not created, please retry");
+            let text = "Server busy: room not created, please retry";
+            self.send_error(user, ErrorCode::ServerBusy, text);
+            return None;
         }
         // Usable at once; announced to everyone once stored (see `committed`).
-        self.rooms.insert(room.clone(), Room::restore(Vec::new()));
+        self.add_room(room.clone(), Room::restore(Vec::new()));
         self.join_room(user, room);
+        None
     }
 
     /// Announces a stored room, or forgets one that could not be stored.
     pub(super) fn room_committed(&mut self, room: &str, by: UserId, stored: bool) {
         if stored {
-            let created = ServerMessage::RoomCreated {
+            self.broadcast_all(&ServerMessage::RoomCreated {
                 content: RoomRef { room: room.into() },
                 timestamp: now_unix(),
-            };
-            let frame = super::Frame::from(created.encode());
-            let everyone: Vec<UserId> = self.members.keys().copied().collect();
-            for id in everyone {
-                self.push(id, frame.clone());
-            }
+            });
             return;
         }
-        self.send_error(by, &format!("Room not created (storage error): {room}"));
+        let text = format!("Room not created (storage error): {room}");
+        self.send_error(by, ErrorCode::StorageError, &text);
         if let Some(lost) = self.rooms.remove(room) {
             for id in lost.members {
                 if let Some(member) = self.members.get_mut(&id) {
                     member.rooms.remove(room);
                 }
-                self.send(
-                    id,
-                    &ServerMessage::RoomLeft {
-                        content: RoomRef { room: room.into() },
-                        timestamp: now_unix(),
-                    },
-                );
+                self.send(id, &room_left(room));
             }
         }
     }
@@ -163,7 +104,7 @@ impl Hub {
     /// Joins `room` (idempotent: joining again just refreshes members and history).
     pub(super) fn join_room(&mut self, user: UserId, room: String) {
         let Some(r) = self.rooms.get_mut(&room) else {
-            return self.send_error(user, &format!("No such room: {room}"));
+            return self.no_such_room(user, &room);
         };
         let newly = r.members.insert(user);
         let users_online = r.members.len();
@@ -174,7 +115,7 @@ impl Hub {
         member.rooms.insert(room.clone());
         let name = member.name.clone();
         if newly {
-            let join = presence(Arrival::Join, &room, user, name, users_online);
+            let join = presence(Movement::Join, &room, user, name, users_online);
             self.announce_presence(&room, &join, Some(user));
         }
         let ServerMessage::Users {
@@ -185,11 +126,7 @@ impl Hub {
         else {
             unreachable!("users_frame builds users")
         };
-        let history = self.rooms[&room]
-            .recent
-            .iter()
-            .map(|m| m.to_item())
-            .collect();
+        let history = self.rooms[&room].latest_items();
         let joined = RoomJoined {
             room,
             users,
@@ -211,20 +148,15 @@ impl Hub {
             .get_mut(&user)
             .expect("caller checked membership");
         if !member.rooms.remove(&room) {
-            return self.send_error(user, &format!("You are not in room: {room}"));
+            let text = format!("You are not in room: {room}");
+            return self.send_error(user, ErrorCode::NotInRoom, &text);
         }
         let name = member.name.clone();
         let r = self.rooms.get_mut(&room).expect("members' rooms exist");
         r.members.remove(&user);
-        let leave = presence(Arrival::Leave, &room, user, name, r.members.len());
+        let leave = presence(Movement::Leave, &room, user, name, r.members.len());
         self.announce_presence(&room, &leave, None);
-        self.send(
-            user,
-            &ServerMessage::RoomLeft {
-                content: RoomRef { room },
-                timestamp: now_unix(),
-            },
-        );
+        self.send(user, &room_left(&room));
     }
 
     /// Answers from memory when it can; otherwise asks the caller to query the store.
@@ -232,11 +164,17 @@ impl Hub {
         &mut self,
         user: UserId,
         room: String,
-        range: Range,
+        before_id: Option<MessageId>,
+        after_id: Option<MessageId>,
         limit: u32,
-    ) -> Option<StoreQuery> {
+    ) -> Option<Followup> {
+        let range = match (before_id, after_id) {
+            (Some(before), _) => Range::Before(before),
+            (None, Some(after)) => Range::After(after),
+            (None, None) => Range::Latest,
+        };
         let Some(r) = self.rooms.get(&room) else {
-            self.send_error(user, &format!("No such room: {room}"));
+            self.no_such_room(user, &room);
             return None;
         };
         match r.history_frame(&room, range, limit) {
@@ -244,7 +182,7 @@ impl Hub {
                 self.send(user, &frame);
                 None
             }
-            None => Some(StoreQuery {
+            None => Some(Followup::History {
                 user,
                 room,
                 range,
@@ -253,16 +191,43 @@ impl Hub {
         }
     }
 
-    /// Delivers what the store returned for a [`StoreQuery`].
-    pub fn deliver_history(
-        &mut self,
-        query: &StoreQuery,
-        found: Result<Vec<StoredMessage>, String>,
-    ) {
-        match found {
-            Ok(messages) => self.send(query.user, &history_message(&query.room, messages.iter())),
-            Err(_) => self.send_error(query.user, "History is unavailable right now; please retry"),
+    /// Archives rooms that have been empty and silent for the configured time
+    /// (never the tutorial's three rooms), so abandoned rooms leave the list and
+    /// stop counting toward `--max-rooms`.
+    pub(super) fn archive_idle_rooms(&mut self, now: Instant) {
+        self.directory.forget_idle_creators();
+        let Some(after) = self.settings.room_archive_after else {
+            return;
+        };
+        let idle: Vec<String> = self
+            .rooms
+            .iter()
+            .filter(|(name, r)| {
+                r.members.is_empty()
+                    && now.saturating_duration_since(r.quiet_since) >= after
+                    && !SEED_ROOMS.contains(&name.as_str())
+            })
+            .map(|(name, _)| name.clone())
+            .collect();
+        for name in idle {
+            let write = Write::ArchiveRoom {
+                name: name.clone(),
+                at: now_unix(),
+            };
+            if self.persist.try_send(write).is_err() {
+                return; // Storage is busy: try again at the next tick.
+            }
+            let mut room = self.rooms.remove(&name).expect("listed above");
+            let next_id = room.take_id();
+            tracing::info!(room = %name, "archived an idle room");
+            self.directory.archive(ArchivedRoom { name, next_id });
         }
-        self.settle();
+    }
+}
+
+fn room_left(room: &str) -> ServerMessage {
+    ServerMessage::RoomLeft {
+        content: RoomRef { room: room.into() },
+        timestamp: now_unix(),
     }
 }

@@ -26,6 +26,8 @@ pub struct StoredMessage {
     pub content: String,
     pub timestamp: UnixSeconds,
     pub txn_id: Option<String>,
+    /// The sender's session key: with `room`, the scope of `txn_id`.
+    pub session: u64,
 }
 
 impl StoredMessage {
@@ -51,6 +53,26 @@ pub enum Write {
         by: UserId,
     },
     Message(Arc<StoredMessage>),
+    /// The room was empty and silent long enough: hide it until created again.
+    ArchiveRoom {
+        name: String,
+        at: UnixSeconds,
+    },
+}
+
+/// A transaction a session stored: enough to answer a resend with its echo.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SessionTxn {
+    pub room: String,
+    pub txn_id: String,
+    pub id: MessageId,
+}
+
+/// An archived room: its name, and the id its next message will get.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ArchivedRoom {
+    pub name: String,
+    pub next_id: MessageId,
 }
 
 /// Which stored messages of a room to fetch.
@@ -75,16 +97,18 @@ pub struct Snapshot {
     pub rooms: Vec<StoredRoom>,
     /// Highest user id that ever sent a message, so ids are never reused.
     pub max_user_id: UserId,
+    pub archived: Vec<ArchivedRoom>,
+    /// The key resume tokens are signed with (see `chat::tokens`).
+    pub secret: [u8; 32],
 }
 
+/// Why storage failed, with the underlying error kept as its source.
 #[derive(Debug, Error)]
-#[error("storage error: {0}")]
-pub struct StoreError(pub String);
-
-impl From<sqlx::Error> for StoreError {
-    fn from(error: sqlx::Error) -> Self {
-        StoreError(error.to_string())
-    }
+pub enum StoreError {
+    #[error("database error")]
+    Database(#[from] sqlx::Error),
+    #[error("database migration failed")]
+    Migration(#[from] sqlx::migrate::MigrateError),
 }
 
 /// Durable storage. Implementations must make a batch durable, all or nothing,
@@ -98,4 +122,17 @@ pub trait Store: Send + Sync + 'static {
         range: Range,
         limit: u32,
     ) -> BoxFuture<'a, Result<Vec<StoredMessage>, StoreError>>;
+    /// One stored message, if it exists.
+    fn message<'a>(
+        &'a self,
+        room: &'a str,
+        id: MessageId,
+    ) -> BoxFuture<'a, Result<Option<StoredMessage>, StoreError>>;
+    /// The newest transactions (at most `limit`) stored by `session` since `since`.
+    fn session_txns(
+        &self,
+        session: u64,
+        since: UnixSeconds,
+        limit: u32,
+    ) -> BoxFuture<'_, Result<Vec<SessionTxn>, StoreError>>;
 }

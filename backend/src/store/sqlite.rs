@@ -8,8 +8,11 @@
 //! were four or more: each a pair of thread wake-ups, which under a steady chat
 //! load cost more CPU than SQLite itself.
 
-use super::{Range, Snapshot, Store, StoreError, StoredMessage, StoredRoom, Write};
+use super::{
+    ArchivedRoom, Range, SessionTxn, Snapshot, Store, StoreError, StoredMessage, StoredRoom, Write,
+};
 use crate::config::Durability;
+use confab_shared::{MessageId, UnixSeconds};
 use futures_util::future::BoxFuture;
 use sqlx::sqlite::{
     SqliteConnectOptions, SqliteConnection, SqliteJournalMode, SqlitePoolOptions, SqliteRow,
@@ -43,16 +46,13 @@ impl SqliteStore {
             .max_connections(4)
             .connect_with(options.clone())
             .await?;
-        sqlx::migrate!("./migrations")
-            .run(&pool)
-            .await
-            .map_err(|e| StoreError(e.to_string()))?;
+        sqlx::migrate!("./migrations").run(&pool).await?;
         let writer = tokio::sync::Mutex::new(options.connect().await?);
         Ok(Self { pool, writer })
     }
 }
 
-const COLUMNS: &str = "room, id, from_id, from_name, content, timestamp, txn_id";
+const COLUMNS: &str = "room, id, from_id, from_name, content, timestamp, txn_id, session";
 
 fn message(row: &SqliteRow) -> StoredMessage {
     StoredMessage {
@@ -63,11 +63,31 @@ fn message(row: &SqliteRow) -> StoredMessage {
         content: row.get("content"),
         timestamp: row.get("timestamp"),
         txn_id: row.get("txn_id"),
+        session: row.get::<i64, _>("session") as u64,
     }
 }
 
+/// The token-signing secret: made on first use, then always the same.
+async fn secret(pool: &SqlitePool) -> Result<[u8; 32], StoreError> {
+    let mut fresh = [0u8; 32];
+    fresh[..16].copy_from_slice(uuid::Uuid::new_v4().as_bytes());
+    fresh[16..].copy_from_slice(uuid::Uuid::new_v4().as_bytes());
+    sqlx::query("INSERT OR IGNORE INTO secrets (name, value) VALUES ('resume_tokens', ?)")
+        .bind(&fresh[..])
+        .execute(pool)
+        .await?;
+    let stored: Vec<u8> =
+        sqlx::query_scalar("SELECT value FROM secrets WHERE name = 'resume_tokens'")
+            .fetch_one(pool)
+            .await?;
+    let mut secret = [0u8; 32];
+    let n = stored.len().min(32);
+    secret[..n].copy_from_slice(&stored[..n]);
+    Ok(secret)
+}
+
 /// Inserts `messages` (at least one) with one multi-row `INSERT`. A batch is at
-/// most `commit::MAX_BATCH` (256) rows of 7 values, far under SQLite's limit of
+/// most `commit::MAX_BATCH` (256) rows of 8 values, far under SQLite's limit of
 /// 32 766 bound values per statement.
 async fn insert_messages<'m>(
     connection: &mut SqliteConnection,
@@ -81,7 +101,8 @@ async fn insert_messages<'m>(
             .push_bind(&m.from_name)
             .push_bind(&m.content)
             .push_bind(m.timestamp)
-            .push_bind(&m.txn_id);
+            .push_bind(&m.txn_id)
+            .push_bind(m.session as i64);
     });
     insert.build().execute(connection).await?;
     Ok(())
@@ -90,10 +111,24 @@ async fn insert_messages<'m>(
 impl Store for SqliteStore {
     fn load(&self, recent_per_room: u32) -> BoxFuture<'_, Result<Snapshot, StoreError>> {
         Box::pin(async move {
-            let names: Vec<String> =
-                sqlx::query_scalar("SELECT name FROM rooms ORDER BY created_at, name")
-                    .fetch_all(&self.pool)
-                    .await?;
+            let names: Vec<String> = sqlx::query_scalar(
+                "SELECT name FROM rooms WHERE archived_at IS NULL ORDER BY created_at, name",
+            )
+            .fetch_all(&self.pool)
+            .await?;
+            let archived = sqlx::query(
+                "SELECT r.name, COALESCE(MAX(m.id), 0) AS last FROM rooms r \
+                 LEFT JOIN messages m ON m.room = r.name \
+                 WHERE r.archived_at IS NOT NULL GROUP BY r.name",
+            )
+            .fetch_all(&self.pool)
+            .await?
+            .iter()
+            .map(|row| ArchivedRoom {
+                name: row.get("name"),
+                next_id: row.get::<i64, _>("last") as u64 + 1,
+            })
+            .collect();
             let mut rooms = Vec::with_capacity(names.len());
             for name in names {
                 let recent = self.history(&name, Range::Latest, recent_per_room).await?;
@@ -106,6 +141,8 @@ impl Store for SqliteStore {
             Ok(Snapshot {
                 rooms,
                 max_user_id: max_user_id as u64,
+                archived,
+                secret: secret(&self.pool).await?,
             })
         })
     }
@@ -116,7 +153,7 @@ impl Store for SqliteStore {
             let messages = || {
                 batch.iter().filter_map(|write| match write {
                     Write::Message(m) => Some(&**m),
-                    Write::Room { .. } => None,
+                    Write::Room { .. } | Write::ArchiveRoom { .. } => None,
                 })
             };
             // One statement is atomic by itself: no transaction needed.
@@ -127,16 +164,25 @@ impl Store for SqliteStore {
             // New rooms are rare; their messages must follow them in one transaction.
             let mut tx = writer.begin().await?;
             for write in batch {
-                if let Write::Room {
-                    name, created_at, ..
-                } = write
-                {
-                    sqlx::query("INSERT INTO rooms (name, created_at) VALUES (?, ?)")
-                        .bind(name)
-                        .bind(created_at)
-                        .execute(&mut *tx)
-                        .await?;
+                match write {
+                    // Creating an archived room's name again brings it back.
+                    Write::Room {
+                        name, created_at, ..
+                    } => sqlx::query(
+                        "INSERT INTO rooms (name, created_at) VALUES (?, ?) \
+                         ON CONFLICT (name) DO UPDATE SET archived_at = NULL",
+                    )
+                    .bind(name)
+                    .bind(created_at),
+                    Write::ArchiveRoom { name, at } => {
+                        sqlx::query("UPDATE rooms SET archived_at = ? WHERE name = ?")
+                            .bind(at)
+                            .bind(name)
+                    }
+                    Write::Message(_) => continue,
                 }
+                .execute(&mut *tx)
+                .await?;
             }
             if messages().next().is_some() {
                 insert_messages(&mut tx, messages()).await?;
@@ -174,6 +220,50 @@ impl Store for SqliteStore {
             Ok(messages)
         })
     }
+
+    fn message<'a>(
+        &'a self,
+        room: &'a str,
+        id: MessageId,
+    ) -> BoxFuture<'a, Result<Option<StoredMessage>, StoreError>> {
+        Box::pin(async move {
+            let sql = format!("SELECT {COLUMNS} FROM messages WHERE room = ? AND id = ?");
+            let row = sqlx::query(&sql)
+                .bind(room)
+                .bind(id as i64)
+                .fetch_optional(&self.pool)
+                .await?;
+            Ok(row.as_ref().map(message))
+        })
+    }
+
+    fn session_txns(
+        &self,
+        session: u64,
+        since: UnixSeconds,
+        limit: u32,
+    ) -> BoxFuture<'_, Result<Vec<SessionTxn>, StoreError>> {
+        Box::pin(async move {
+            let rows = sqlx::query(
+                "SELECT room, txn_id, id FROM messages \
+                 WHERE session = ? AND timestamp >= ? AND txn_id IS NOT NULL \
+                 ORDER BY timestamp DESC LIMIT ?",
+            )
+            .bind(session as i64)
+            .bind(since)
+            .bind(i64::from(limit))
+            .fetch_all(&self.pool)
+            .await?;
+            Ok(rows
+                .iter()
+                .map(|row| SessionTxn {
+                    room: row.get("room"),
+                    txn_id: row.get("txn_id"),
+                    id: row.get::<i64, _>("id") as u64,
+                })
+                .collect())
+        })
+    }
 }
 
 #[cfg(test)]
@@ -189,7 +279,8 @@ mod tests {
             from_name: "Ann".into(),
             content: format!("m{id}"),
             timestamp: 1,
-            txn_id: None,
+            txn_id: Some(format!("t{id}")),
+            session: 9,
         }))
     }
 
@@ -260,6 +351,50 @@ mod tests {
             ids(store.history("general", Range::After(5), 10).await.unwrap()),
             Vec::<u64>::new()
         );
+        // What a session stored, for recognising its resends after a restart.
+        let txns = store.session_txns(9, 0, 100).await.unwrap();
+        assert!(
+            txns.iter()
+                .any(|t| t.room == "films" && t.txn_id == "t1" && t.id == 1)
+        );
+        assert!(store.session_txns(8, 0, 100).await.unwrap().is_empty());
+        assert_eq!(
+            store
+                .message("general", 3)
+                .await
+                .unwrap()
+                .map(|m| m.content),
+            Some("m3".into())
+        );
+        // Archived rooms leave the snapshot but keep their next id, and come back.
+        store
+            .write(&[Write::ArchiveRoom {
+                name: "general".into(),
+                at: 5,
+            }])
+            .await
+            .unwrap();
+        let snapshot = store.load(3).await.unwrap();
+        assert!(!snapshot.rooms.iter().any(|r| r.name == "general"));
+        assert_eq!(
+            snapshot.archived,
+            [ArchivedRoom {
+                name: "general".into(),
+                next_id: 6
+            }]
+        );
+        let secret = snapshot.secret;
+        store
+            .write(&[Write::Room {
+                name: "general".into(),
+                created_at: 6,
+                by: 1,
+            }])
+            .await
+            .unwrap();
+        let snapshot = store.load(3).await.unwrap();
+        assert!(snapshot.rooms.iter().any(|r| r.name == "general"));
+        assert_eq!(snapshot.secret, secret, "the signing secret is stable");
         std::fs::remove_dir_all(dir).unwrap();
     }
 }

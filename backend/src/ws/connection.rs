@@ -11,9 +11,15 @@ use super::frames::{self, MAX_BATCH};
 use super::handshake::Socket;
 use super::heartbeat::{Due, Heartbeat};
 use super::inbound::{End, Inbound};
-use crate::chat::{Departure, Eviction, Inbox, Received, SessionId, outbox};
+use crate::chat::tokens::{self, TOKEN_LIFETIME};
+use crate::chat::{
+    Arrival, Departure, EarlierSession, Eviction, Inbox, Received, SessionId, TXNS_REMEMBERED,
+    outbox,
+};
+use crate::listener::SocketPermit;
 use crate::server::AppState;
 use futures_util::{SinkExt, StreamExt};
+use std::net::IpAddr;
 use std::sync::Arc;
 use std::time::Duration;
 use tokio::sync::OwnedSemaphorePermit;
@@ -23,27 +29,96 @@ use tokio_tungstenite::tungstenite::protocol::CloseFrame;
 
 /// Runs a connection until the client leaves, misbehaves, is evicted, or the
 /// server shuts down; then leaves the hub and closes with a code that says why.
-/// `_permit` holds this connection's place under the connection cap; `resume` is
-/// the token from `?resume=`, if any.
+/// The permits hold this connection's place under the connection and socket caps;
+/// `resume` is the token from `?resume=`, if any.
 pub async fn run(
     app: Arc<AppState>,
     mut socket: Socket,
-    _permit: OwnedSemaphorePermit,
+    _permits: (OwnedSemaphorePermit, Option<SocketPermit>),
     resume: Option<String>,
+    peer: IpAddr,
 ) {
-    let (outbox, inbox) = outbox::channel(app.config.send_queue);
-    let session = app.hub.with(|hub| hub.connect(outbox, resume.as_deref()));
-    tracing::info!(
-        user_id = session.user,
-        resumed = resume.is_some(),
-        "connected"
-    );
+    let (outbox, inbox) = outbox::bounded(app.config.send_queue, app.config.send_queue_bytes);
+    let earlier = match &resume {
+        Some(token) => earlier_session(&app, token).await,
+        None => None,
+    };
+    let arrival = Arrival {
+        resume,
+        peer,
+        earlier,
+    };
+    let session = app.hub.with(|hub| hub.connect(outbox, arrival));
+    tracing::info!(user_id = session.user, "connected");
     let end = serve(&app, session, &mut socket, &inbox).await;
+    let write_timeout = app.config.write_timeout();
+    if closes_after_acks(end) {
+        // The client broke a rule, but what it sent before that and was stored
+        // must still be acknowledged: stay until the hub lets go, then close.
+        app.hub.with(|hub| hub.close_after_acks(session));
+        if !drain(&mut socket, &inbox, write_timeout).await {
+            return app.hub.with(|hub| hub.disconnect(session, Departure::Left));
+        }
+    }
     // Leaving the hub closes the queue; what it holds is still written before the
     // close frame, which must come last.
     app.hub.with(|hub| hub.disconnect(session, departure(end)));
     tracing::info!(user_id = session.user, reason = ?end, "disconnected");
-    finish(&mut socket, &inbox, end, app.config.write_timeout()).await;
+    finish(&mut socket, &inbox, end, write_timeout).await;
+}
+
+/// What the store knows of the session a token names, when the token is valid:
+/// its recent transactions, so that a resend after the grace period or a restart is
+/// recognised. A live session needs none of this, but a look-up costs one indexed
+/// query on a reconnect, and deciding without the hub's lock would race.
+async fn earlier_session(app: &AppState, token: &str) -> Option<EarlierSession> {
+    let claim = app.signer.verify(token, tokens::now_ms())?;
+    let since = crate::chat::now_unix() - TOKEN_LIFETIME.as_secs() as i64;
+    let found = app
+        .store
+        .session_txns(claim.session, since, TXNS_REMEMBERED as u32)
+        .await;
+    match found {
+        Ok(txns) => Some(EarlierSession { claim, txns }),
+        Err(error) => {
+            tracing::error!(?error, "could not load a session's transactions");
+            None
+        }
+    }
+}
+
+/// Ends for which the server closes the connection for cause while the socket
+/// can still carry frames.
+fn closes_after_acks(end: End) -> bool {
+    match end {
+        End::RateAbuse | End::TooBig | End::InvalidUtf8 | End::Protocol => true,
+        End::ClientClosed
+        | End::ClientWillResume
+        | End::Io
+        | End::HeartbeatTimeout
+        | End::TooSlow
+        | End::Shutdown
+        | End::WriteFailed
+        | End::Replaced
+        | End::Removed => false,
+    }
+}
+
+/// Writes everything the hub queues until it closes the queue; false if that did
+/// not happen within `limit`, or the socket failed.
+async fn drain(socket: &mut Socket, inbox: &Inbox, limit: Duration) -> bool {
+    let written = timeout(limit, async {
+        loop {
+            match inbox.recv(MAX_BATCH).await {
+                Received::Frames(mut batch) => {
+                    frames::write(socket, batch.make_contiguous(), true).await?;
+                }
+                Received::Closed(_) => return Ok::<_, std::io::Error>(()),
+            }
+        }
+    })
+    .await;
+    matches!(written, Ok(Ok(())))
 }
 
 /// What woke the connection.
@@ -107,10 +182,11 @@ async fn finish(socket: &mut Socket, inbox: &Inbox, end: End, write_timeout: Dur
     match end {
         // A broken socket takes no more writes.
         End::Io | End::WriteFailed => {}
-        // The client closed: tungstenite has queued the close reply, and nothing
-        // may follow it.
+        // The client closed: tungstenite has queued the close reply (echoing its
+        // code, or 1002 for a code no endpoint may send). Flush it, and nothing
+        // may follow it. (`close` would refuse: the close is already under way.)
         End::ClientClosed | End::ClientWillResume => {
-            let _ = timeout(write_timeout, socket.close(None)).await;
+            let _ = timeout(write_timeout, socket.flush()).await;
         }
         _ => {
             let frame = close_frame(end);

@@ -24,10 +24,10 @@ pub struct Handshake {
 }
 
 impl<S: Sync> FromRequestParts<S> for Handshake {
-    type Rejection = (StatusCode, &'static str);
+    type Rejection = Response;
 
     async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
-        let bad = |why| Err((StatusCode::BAD_REQUEST, why));
+        let bad = |why: &'static str| Err((StatusCode::BAD_REQUEST, why).into_response());
         if parts.version != Version::HTTP_11 || parts.method != Method::GET {
             return bad("WebSocket upgrade needs GET over HTTP/1.1");
         }
@@ -37,14 +37,22 @@ impl<S: Sync> FromRequestParts<S> for Handshake {
             return bad("Connection: upgrade and Upgrade: websocket are required");
         }
         if !has_token(&parts.headers, header::SEC_WEBSOCKET_VERSION, "13") {
+            // RFC 6455 §4.4: the answer names the versions the server speaks.
             return Err((
                 StatusCode::UPGRADE_REQUIRED,
+                [(header::SEC_WEBSOCKET_VERSION, "13")],
                 "Sec-WebSocket-Version 13 is required",
-            ));
+            )
+                .into_response());
         }
-        let Some(key) = parts.headers.get(header::SEC_WEBSOCKET_KEY).cloned() else {
-            return bad("Sec-WebSocket-Key is required");
+        let mut keys = parts.headers.get_all(header::SEC_WEBSOCKET_KEY).iter();
+        let (Some(key), None) = (keys.next(), keys.next()) else {
+            return bad("exactly one Sec-WebSocket-Key is required");
         };
+        if !is_valid_key(key) {
+            return bad("Sec-WebSocket-Key must be 16 bytes in base64");
+        }
+        let key = key.clone();
         let Some(on_upgrade) = parts.extensions.remove::<OnUpgrade>() else {
             return bad("This connection cannot be upgraded");
         };
@@ -90,6 +98,16 @@ impl Handshake {
     }
 }
 
+/// RFC 6455 §4.2.1: the key is a base64-encoded 16-byte nonce (24 characters).
+fn is_valid_key(key: &HeaderValue) -> bool {
+    use base64::Engine;
+    let bytes = key.as_bytes();
+    bytes.len() == 24
+        && base64::engine::general_purpose::STANDARD
+            .decode(bytes)
+            .is_ok_and(|nonce| nonce.len() == 16)
+}
+
 /// Whether a comma-separated header holds `token`, ignoring case.
 fn has_token(headers: &HeaderMap, name: HeaderName, token: &str) -> bool {
     headers.get_all(name).iter().any(|value| {
@@ -114,6 +132,17 @@ mod tests {
         assert!(has_token(&headers, header::CONNECTION, "upgrade"));
         assert!(!has_token(&headers, header::CONNECTION, "close"));
         assert!(!has_token(&headers, header::UPGRADE, "websocket"));
+    }
+
+    #[test]
+    fn keys_must_decode_to_sixteen_bytes() {
+        let key = |k: &'static str| is_valid_key(&HeaderValue::from_static(k));
+        assert!(key("dGhlIHNhbXBsZSBub25jZQ=="));
+        for bad in ["", "not base64!!", "AAAAAA==", "dGhlIHNhbXBsZSBub25jZQ"] {
+            assert!(!key(bad), "{bad:?}");
+        }
+        let long: &'static str = Box::leak("A".repeat(4000).into_boxed_str());
+        assert!(!key(long));
     }
 
     #[test]

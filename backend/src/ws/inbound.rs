@@ -3,6 +3,7 @@
 
 use crate::chat::SessionId;
 use crate::server::AppState;
+use confab_shared::ErrorCode;
 use governor::{DefaultDirectRateLimiter, Quota, RateLimiter};
 use std::num::NonZeroU32;
 use tokio_tungstenite::tungstenite::{self, Message};
@@ -69,29 +70,31 @@ impl<'a> Inbound<'a> {
                     End::ClientClosed
                 });
             }
-            Message::Pong(_) => return None,
             _ => {}
         }
-        // Text, binary and pings all cost the server work, so all count toward the rate.
+        // Text, binary, pings and pongs all cost the server work, so all count
+        // toward the rate: an answer to our own ping every 30 s is far below it,
+        // and unsolicited pongs are just another flood.
         if self.limiter.check().is_err() {
             if self.strikes.check().is_err() {
                 return Some(End::RateAbuse);
             }
-            hub.with(|hub| hub.notify_error(self.session, RATE_LIMITED));
+            hub.with(|hub| hub.notify_error(self.session, ErrorCode::RateLimited, RATE_LIMITED));
             return None;
         }
         match message {
             Message::Text(text) => {
-                if let Some(query) = hub.with(|hub| hub.handle_text(self.session, text.as_str())) {
-                    // Older history than memory holds: one query, this connection only.
-                    let store = &self.app.store;
-                    let found = store.history(&query.room, query.range, query.limit).await;
-                    let found = found.map_err(|e| e.to_string());
-                    hub.with(|hub| hub.deliver_history(&query, found));
+                if let Some(followup) = hub.with(|hub| hub.handle_text(self.session, text.as_str()))
+                {
+                    // What memory cannot answer: one query, for this connection only.
+                    let answer = followup.ask(self.app.store.as_ref()).await;
+                    hub.with(|hub| hub.complete(followup, answer));
                 }
             }
-            Message::Binary(_) => hub.with(|hub| hub.notify_error(self.session, BINARY_REFUSED)),
-            // tungstenite answers pings by itself.
+            Message::Binary(_) => hub.with(|hub| {
+                hub.notify_error(self.session, ErrorCode::BinaryUnsupported, BINARY_REFUSED)
+            }),
+            // tungstenite answers pings by itself; pongs only prove the client is there.
             _ => {}
         }
         None

@@ -2,18 +2,22 @@
 //! client's frames into the hub and writes the hub's frames out.
 
 mod connection;
+pub use inbound::End;
 mod frames;
 mod handshake;
 mod heartbeat;
 mod inbound;
 mod origin;
 
+use crate::listener::SocketPermit;
 use crate::server::AppState;
-use axum::extract::{Query, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::extract::{FromRequestParts, Query, Request};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
+use confab_shared::ErrorCode;
 use confab_shared::server::ServerMessage;
 use futures_util::{SinkExt, StreamExt};
+use std::net::{IpAddr, Ipv6Addr};
 use std::sync::Arc;
 use std::time::Duration;
 use tokio_tungstenite::tungstenite::Message;
@@ -40,15 +44,21 @@ pub mod close_code {
     pub const TRY_AGAIN_LATER: u16 = 1013;
 }
 
-/// `GET /` and `GET /ws` with an upgrade: checks Origin and capacity, then hands
-/// the socket to its own task.
-pub async fn upgrade(
-    State(app): State<Arc<AppState>>,
-    Query(params): Query<Params>,
-    headers: HeaderMap,
-    handshake: Handshake,
-) -> Response {
-    if !origin_allowed(&headers, &app.config.allowed_origins) {
+/// `GET /` and `GET /ws` with an upgrade: checks the request, Origin and
+/// capacity, then hands the socket to its own task.
+pub async fn upgrade(app: Arc<AppState>, request: Request) -> Response {
+    let (mut parts, _) = request.into_parts();
+    // A malformed query (two `resume`s, say) is a 400 on every path.
+    let params = match Query::<Params>::from_request_parts(&mut parts, &app).await {
+        Ok(Query(params)) => params,
+        Err(rejection) => return rejection.into_response(),
+    };
+    let handshake = match Handshake::from_request_parts(&mut parts, &app).await {
+        Ok(handshake) => handshake,
+        Err(rejection) => return rejection,
+    };
+    let headers = &parts.headers;
+    if !origin_allowed(headers, &app.origins) {
         tracing::warn!(origin = ?headers.get("origin"), "refused WebSocket upgrade from foreign origin");
         return (StatusCode::FORBIDDEN, "Origin not allowed").into_response();
     }
@@ -60,11 +70,17 @@ pub async fn upgrade(
         .max_message_size(Some(limit))
         .max_frame_size(Some(limit));
     let permit = app.connections.clone().try_acquire_owned().ok();
+    let socket_permit = parts.extensions.get::<SocketPermit>().cloned();
+    let peer =
+        crate::listener::peer_of(&parts).map_or(IpAddr::V6(Ipv6Addr::UNSPECIFIED), |a| a.ip());
     let tasks = app.tasks.clone();
     handshake.accept(config, move |socket| {
         tasks.track_future(async move {
             match permit {
-                Some(permit) => connection::run(app, socket, permit, params.resume).await,
+                Some(permit) => {
+                    let permits = (permit, socket_permit);
+                    connection::run(app, socket, permits, params.resume, peer).await
+                }
                 None => refuse_full(socket).await,
             }
         })
@@ -81,7 +97,8 @@ pub struct Params {
 /// Tells a newcomer past the connection cap why, then closes with 1013.
 async fn refuse_full(mut socket: handshake::Socket) {
     tracing::warn!("connection refused: server is full");
-    let error = ServerMessage::error("Server is full", crate::chat::now_unix()).encode();
+    let now = crate::chat::now_unix();
+    let error = ServerMessage::error(ErrorCode::ServerFull, "Server is full", now).encode();
     let close = CloseFrame {
         code: close_code::TRY_AGAIN_LATER.into(),
         reason: "Server is full".into(),

@@ -1,0 +1,124 @@
+//! Work the hub cannot finish from memory: it never awaits, so it hands the
+//! caller a [`Followup`], the caller asks the store, and gives the answer back.
+
+use super::hub::Hub;
+use super::room::{Room, history_message, keep_oldest};
+use crate::store::{Range, StoreError, StoredMessage, Write};
+use confab_shared::limits::MAX_HISTORY;
+use confab_shared::{ErrorCode, MessageId, UserId};
+
+/// A request the store must answer before the hub can reply to `user`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Followup {
+    /// History older than the room keeps in memory.
+    History {
+        user: UserId,
+        room: String,
+        range: Range,
+        limit: u32,
+    },
+    /// A resent transaction whose stored message is no longer in memory: the echo.
+    Echo {
+        user: UserId,
+        room: String,
+        id: MessageId,
+        txn_id: String,
+    },
+    /// Creating a room that was archived: bring back its recent history first.
+    Revive { user: UserId, room: String },
+}
+
+/// What the store said, for [`Hub::complete`].
+pub enum Answer {
+    Messages(Result<Vec<StoredMessage>, StoreError>),
+    Message(Result<Option<StoredMessage>, StoreError>),
+}
+
+impl Followup {
+    /// The store query this followup needs. (Generic over a closure-free shape so
+    /// the adapter stays a thin match.)
+    pub async fn ask(&self, store: &dyn crate::store::Store) -> Answer {
+        match self {
+            Followup::History {
+                room, range, limit, ..
+            } => Answer::Messages(store.history(room, *range, *limit).await),
+            Followup::Echo { room, id, .. } => Answer::Message(store.message(room, *id).await),
+            Followup::Revive { room, .. } => {
+                Answer::Messages(store.history(room, Range::Latest, MAX_HISTORY).await)
+            }
+        }
+    }
+}
+
+impl Hub {
+    /// Finishes `followup` with the store's `answer`.
+    pub fn complete(&mut self, followup: Followup, answer: Answer) {
+        match (followup, answer) {
+            (
+                Followup::History {
+                    user, room, range, ..
+                },
+                Answer::Messages(Ok(found)),
+            ) => {
+                self.send(
+                    user,
+                    &history_message(&room, found.iter(), keep_oldest(&range)),
+                );
+            }
+            (Followup::Echo { user, txn_id, .. }, Answer::Message(Ok(Some(found)))) => {
+                let echo = super::messages::echo(&found, Some(txn_id));
+                self.send(user, &echo);
+            }
+            (Followup::Revive { user, room }, Answer::Messages(Ok(recent))) => {
+                self.revive_room(user, room, recent);
+            }
+            (followup, answer) => {
+                if let Answer::Messages(Err(error)) | Answer::Message(Err(error)) = answer {
+                    tracing::error!(?error, ?followup, "store query failed");
+                }
+                let user = match &followup {
+                    Followup::History { user, .. }
+                    | Followup::Echo { user, .. }
+                    | Followup::Revive { user, .. } => *user,
+                };
+                self.send_error(
+                    user,
+                    ErrorCode::StorageError,
+                    "History is unavailable right now; please retry",
+                );
+            }
+        }
+        self.settle();
+    }
+
+    /// Brings an archived room back with its latest stored messages and joins
+    /// `user` to it; it is announced to everyone once stored again.
+    fn revive_room(&mut self, user: UserId, room: String, recent: Vec<StoredMessage>) {
+        if !self.members.contains_key(&user) {
+            return;
+        }
+        let key = confab_shared::names::key(&room);
+        let Some(archived) = self.directory.take_archived(&key) else {
+            // Created meanwhile by someone else: just join it.
+            let room = self.resolve_room(&room);
+            return self.join_room(user, room);
+        };
+        let write = Write::Room {
+            name: archived.name.clone(),
+            created_at: super::now_unix(),
+            by: user,
+        };
+        if self.persist.try_send(write).is_err() {
+            self.directory.put_archived(key, archived);
+            return self.send_error(
+                user,
+                ErrorCode::ServerBusy,
+                "Server busy: room not created, please retry",
+            );
+        }
+        let mut revived = Room::restore(recent);
+        revived.skip_ids_below(archived.next_id);
+        self.add_room(archived.name.clone(), revived);
+        self.join_room(user, archived.name);
+    }
+}

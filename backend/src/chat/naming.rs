@@ -1,0 +1,84 @@
+//! Nicknames: one per online user, none alike.
+//!
+//! Two online users may not show names with the same key
+//! ([`confab_shared::names::key`]: case-folded, compatibility-normalized and
+//! reduced to their confusable skeleton), and nobody may take a `User<n>` name but
+//! its own: those are the names the server hands out, and the next newcomer's
+//! must be free.
+
+use super::hub::Hub;
+use super::now_unix;
+use confab_shared::names;
+use confab_shared::server::{self, ServerMessage};
+use confab_shared::{ErrorCode, UserId};
+
+impl Hub {
+    pub(super) fn rename(&mut self, user: UserId, new_name: String) {
+        let key = names::key(&new_name);
+        let own_default = names::key(&format!("User{user}"));
+        if key != own_default && is_server_assigned(&new_name) {
+            let error = confab_shared::limits::NameError::Reserved;
+            return self.send_error(user, ErrorCode::InvalidName, &error.to_string());
+        }
+        if self.names.get(&key).is_some_and(|&holder| holder != user) {
+            let text = format!("Name already in use: {new_name}");
+            return self.send_error(user, ErrorCode::NameTaken, &text);
+        }
+        let member = self
+            .members
+            .get_mut(&user)
+            .expect("caller checked membership");
+        let old_name = std::mem::replace(&mut member.name, new_name.clone());
+        self.names.remove(&names::key(&old_name));
+        self.names.insert(key, user);
+        let now = now_unix();
+        let changed = ServerMessage::NameChanged {
+            content: server::NameChanged {
+                old_name: old_name.clone(),
+                new_name: new_name.clone(),
+            },
+            timestamp: now,
+        };
+        self.send(user, &changed);
+        let renamed = ServerMessage::UserRenamed {
+            from_id: user,
+            from_name: new_name.clone(),
+            content: server::UserRenamed {
+                user_id: user,
+                old_name,
+                new_name,
+            },
+            timestamp: now,
+        };
+        let frame = super::Frame::from(renamed.encode());
+        let others: Vec<UserId> = self
+            .members
+            .keys()
+            .copied()
+            .filter(|&id| id != user)
+            .collect();
+        for id in others {
+            self.push(id, frame.clone());
+        }
+    }
+}
+
+/// `User` followed by digits, in any case or width: the server's default names.
+fn is_server_assigned(name: &str) -> bool {
+    let folded = names::fold(name);
+    folded
+        .strip_prefix("user")
+        .is_some_and(|digits| !digits.is_empty() && digits.chars().all(|c| c.is_ascii_digit()))
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn default_names_are_recognised() {
+        assert!(super::is_server_assigned("User12"));
+        assert!(super::is_server_assigned("ＵＳＥＲ３"));
+        assert!(!super::is_server_assigned("User"));
+        assert!(!super::is_server_assigned("Users1"));
+        assert!(!super::is_server_assigned("User 1a"));
+    }
+}
