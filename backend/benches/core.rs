@@ -1,7 +1,7 @@
 //! The core's hot paths, per message: decode what a client sent, route a stored
 //! message to a room of 200, encode a frame. `cargo bench -p confab`.
 
-use confab::chat::{Hub, HubSettings, Inbox, outbox};
+use confab::chat::{Arrival, Hub, HubSettings, Inbox, outbox};
 use confab::store::{Snapshot, StoredMessage, StoredRoom, Write};
 use confab_shared::client;
 use confab_shared::server::ServerMessage;
@@ -41,6 +41,8 @@ fn route(c: &mut Criterion) {
         resume_grace: Duration::ZERO,
         max_rooms: 10,
         big_room: 1000,
+        room_create_per_hour: 10,
+        room_archive_after: None,
     };
     let snapshot = Snapshot {
         rooms: vec![StoredRoom {
@@ -48,12 +50,13 @@ fn route(c: &mut Criterion) {
             recent: vec![],
         }],
         max_user_id: 0,
+        ..Snapshot::default()
     };
     let mut hub = Hub::new(settings, persist, snapshot);
     let queues: Vec<Inbox> = (0..ROOM)
         .map(|_| {
             let (outbox, inbox) = outbox::channel(4096);
-            hub.connect(outbox, None);
+            hub.connect(outbox, Arrival::default());
             inbox
         })
         .collect();
@@ -71,6 +74,7 @@ fn route(c: &mut Criterion) {
                 content: "x".repeat(64),
                 timestamp: 1_795_000_000,
                 txn_id: None,
+                session: 1,
             };
             hub.committed(&[Write::Message(Arc::new(message))], true);
             for queue in &queues {

@@ -446,6 +446,7 @@ mod tests {
             ServerMessage::History {
                 content: History {
                     room: "general".into(),
+                    truncated: false,
                     messages: vec![HistoryItem {
                         kind: MessageKind::Message,
                         id: 7,

@@ -23,11 +23,33 @@ pub struct Handshake {
     on_upgrade: OnUpgrade,
 }
 
+/// Why an upgrade request was refused: 400, or 426 naming the version we speak.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Refusal {
+    Bad(&'static str),
+    WrongVersion,
+}
+
+impl IntoResponse for Refusal {
+    fn into_response(self) -> Response {
+        match self {
+            Refusal::Bad(why) => (StatusCode::BAD_REQUEST, why).into_response(),
+            // RFC 6455 §4.4: the answer names the versions the server speaks.
+            Refusal::WrongVersion => (
+                StatusCode::UPGRADE_REQUIRED,
+                [(header::SEC_WEBSOCKET_VERSION, "13")],
+                "Sec-WebSocket-Version 13 is required",
+            )
+                .into_response(),
+        }
+    }
+}
+
 impl<S: Sync> FromRequestParts<S> for Handshake {
-    type Rejection = Response;
+    type Rejection = Refusal;
 
     async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
-        let bad = |why: &'static str| Err((StatusCode::BAD_REQUEST, why).into_response());
+        let bad = |why: &'static str| Err(Refusal::Bad(why));
         if parts.version != Version::HTTP_11 || parts.method != Method::GET {
             return bad("WebSocket upgrade needs GET over HTTP/1.1");
         }
@@ -37,13 +59,7 @@ impl<S: Sync> FromRequestParts<S> for Handshake {
             return bad("Connection: upgrade and Upgrade: websocket are required");
         }
         if !has_token(&parts.headers, header::SEC_WEBSOCKET_VERSION, "13") {
-            // RFC 6455 §4.4: the answer names the versions the server speaks.
-            return Err((
-                StatusCode::UPGRADE_REQUIRED,
-                [(header::SEC_WEBSOCKET_VERSION, "13")],
-                "Sec-WebSocket-Version 13 is required",
-            )
-                .into_response());
+            return Err(Refusal::WrongVersion);
         }
         let mut keys = parts.headers.get_all(header::SEC_WEBSOCKET_KEY).iter();
         let (Some(key), None) = (keys.next(), keys.next()) else {

@@ -59,18 +59,15 @@ impl<'a> Inbound<'a> {
             Some(Ok(message)) => message,
         };
         let hub = &self.app.hub;
-        match message {
-            Message::Close(frame) => {
-                let will_resume = frame
-                    .as_ref()
-                    .is_some_and(|f| u16::from(f.code) == confab_shared::CLOSE_WILL_RESUME);
-                return Some(if will_resume {
-                    End::ClientWillResume
-                } else {
-                    End::ClientClosed
-                });
-            }
-            _ => {}
+        if let Message::Close(frame) = &message {
+            let will_resume = frame
+                .as_ref()
+                .is_some_and(|f| u16::from(f.code) == confab_shared::CLOSE_WILL_RESUME);
+            return Some(if will_resume {
+                End::ClientWillResume
+            } else {
+                End::ClientClosed
+            });
         }
         // Text, binary, pings and pongs all cost the server work, so all count
         // toward the rate: an answer to our own ping every 30 s is far below it,

@@ -55,7 +55,7 @@ pub async fn upgrade(app: Arc<AppState>, request: Request) -> Response {
     };
     let handshake = match Handshake::from_request_parts(&mut parts, &app).await {
         Ok(handshake) => handshake,
-        Err(rejection) => return rejection,
+        Err(refusal) => return refusal.into_response(),
     };
     let headers = &parts.headers;
     if !origin_allowed(headers, &app.origins) {

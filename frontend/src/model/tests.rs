@@ -67,6 +67,7 @@ fn history(items: Vec<HistoryItem>) -> ServerMessage {
         content: History {
             room: "general".into(),
             messages: items,
+            truncated: false,
         },
         timestamp: 1,
     }
