@@ -2,6 +2,8 @@
 
 use super::*;
 use crate::chat::outbox::{self, Inbox, Received};
+use crate::chat::tokens;
+use crate::chat::{Answer, Followup};
 use crate::store::{Snapshot, Write};
 use std::time::{Duration, Instant};
 use tokio::sync::mpsc;
@@ -30,14 +32,19 @@ impl Harness {
     }
 
     fn with_grace(resume_grace: Duration) -> Self {
+        Self::with(|s| s.resume_grace = resume_grace)
+    }
+
+    fn with(adjust: impl FnOnce(&mut HubSettings)) -> Self {
         let (tx, stored) = mpsc::channel(64);
-        let settings = HubSettings {
-            resume_grace,
+        let mut settings = HubSettings {
+            resume_grace: Duration::ZERO,
             max_rooms: 10,
             big_room: 3,
             room_create_per_hour: 100,
             room_archive_after: Some(Duration::from_secs(60)),
         };
+        adjust(&mut settings);
         let snapshot = Snapshot {
             rooms: ["general", "random", "gaming"]
                 .map(|name| crate::store::StoredRoom {
@@ -655,4 +662,296 @@ fn shutting_down_tells_every_connection_and_every_latecomer() {
         Some(ServerMessage::Welcome { .. })
     ));
     assert_eq!(late.eviction(), Some(Some(Eviction::Shutdown)));
+}
+
+// --- Hardening: names, rooms, transactions, closing for cause, tokens ---
+
+fn token_of(frames: &[ServerMessage]) -> String {
+    match frames.first() {
+        Some(ServerMessage::Welcome { content, .. }) => content.resume_token.clone().unwrap(),
+        other => panic!("expected welcome, got {other:?}"),
+    }
+}
+
+fn error_code(frames: Vec<ServerMessage>) -> Option<confab_shared::ErrorCode> {
+    match frames.as_slice() {
+        [ServerMessage::Error { content, .. }] => content.code,
+        other => panic!("expected one error, got {other:?}"),
+    }
+}
+
+#[test]
+fn online_names_are_unique_by_look_and_default_names_are_reserved() {
+    use confab_shared::ErrorCode;
+    let mut hub = Harness::new();
+    let mut ann = TestClient::join(&mut hub);
+    let mut bob = TestClient::join(&mut hub);
+    send(&mut hub, &ann, r#"{"type":"set_name","name":"Ann"}"#);
+    ann.drain();
+    bob.drain();
+    for taken in ["Ann", "ANN", "ａｎｎ"] {
+        let frame = format!(r#"{{"type":"set_name","name":"{taken}"}}"#);
+        send(&mut hub, &bob, &frame);
+        assert_eq!(
+            error_code(bob.drain()),
+            Some(ErrorCode::NameTaken),
+            "{taken}"
+        );
+    }
+    // Ann's old default, and a future newcomer's, are the server's to hand out.
+    for reserved in ["User1", "User7"] {
+        let frame = format!(r#"{{"type":"set_name","name":"{reserved}"}}"#);
+        send(&mut hub, &bob, &frame);
+        assert_eq!(
+            error_code(bob.drain()),
+            Some(ErrorCode::InvalidName),
+            "{reserved}"
+        );
+    }
+    send(&mut hub, &bob, r#"{"type":"set_name","name":"user2"}"#);
+    assert!(matches!(
+        bob.drain().as_slice(),
+        [ServerMessage::NameChanged { .. }]
+    ));
+    hub.disconnect(ann.id, Departure::Left);
+    bob.drain();
+    send(&mut hub, &bob, r#"{"type":"set_name","name":"ann"}"#);
+    assert!(matches!(
+        bob.drain().as_slice(),
+        [ServerMessage::NameChanged { .. }]
+    ));
+}
+
+#[test]
+fn rooms_are_found_and_kept_unique_ignoring_case_and_width() {
+    use confab_shared::ErrorCode;
+    let mut hub = Harness::new();
+    let mut ann = TestClient::join(&mut hub);
+    send(&mut hub, &ann, r#"{"type":"create_room","room":"Books"}"#);
+    send(&mut hub, &ann, r#"{"type":"create_room","room":"Éclair"}"#);
+    hub.commit(true);
+    ann.drain();
+    for twin in ["books", "ＢＯＯＫＳ", "éclair"] {
+        let frame = format!(r#"{{"type":"create_room","room":"{twin}"}}"#);
+        send(&mut hub, &ann, &frame);
+        assert_eq!(
+            error_code(ann.drain()),
+            Some(ErrorCode::RoomExists),
+            "{twin}"
+        );
+    }
+    let mut bob = TestClient::join(&mut hub);
+    bob.drain();
+    send(&mut hub, &bob, r#"{"type":"join_room","room":"BOOKS"}"#);
+    assert!(matches!(bob.drain().as_slice(),
+        [ServerMessage::RoomJoined { content, .. }] if content.room == "Books"));
+    send(
+        &mut hub,
+        &bob,
+        r#"{"type":"message","content":"hi","room":"books"}"#,
+    );
+    assert_eq!(hub.commit(true), 1);
+    assert_eq!(bob.contents(), ["hi"]);
+}
+
+#[test]
+fn room_creation_is_limited_per_address() {
+    use confab_shared::ErrorCode;
+    let mut hub = Harness::with(|s| s.room_create_per_hour = 2);
+    let mut ann = TestClient::join(&mut hub);
+    ann.drain();
+    for room in ["a1", "a2"] {
+        let frame = format!(r#"{{"type":"create_room","room":"{room}"}}"#);
+        send(&mut hub, &ann, &frame);
+        assert!(matches!(
+            ann.drain().as_slice(),
+            [ServerMessage::RoomJoined { .. }]
+        ));
+    }
+    send(&mut hub, &ann, r#"{"type":"create_room","room":"a3"}"#);
+    assert_eq!(error_code(ann.drain()), Some(ErrorCode::RateLimited));
+    // Another connection from the same address shares the allowance.
+    let mut again = TestClient::join(&mut hub);
+    again.drain();
+    send(&mut hub, &again, r#"{"type":"create_room","room":"a4"}"#);
+    assert_eq!(error_code(again.drain()), Some(ErrorCode::RateLimited));
+}
+
+#[test]
+fn empty_silent_rooms_are_archived_and_come_back_with_their_history() {
+    let mut hub = Harness::new();
+    let mut ann = TestClient::join(&mut hub);
+    send(&mut hub, &ann, r#"{"type":"create_room","room":"books"}"#);
+    send(
+        &mut hub,
+        &ann,
+        r#"{"type":"message","content":"first","room":"books"}"#,
+    );
+    hub.commit(true);
+    send(&mut hub, &ann, r#"{"type":"leave_room","room":"books"}"#);
+    ann.drain();
+    hub.expire(Instant::now() + Duration::from_secs(30));
+    assert!(hub.rooms.contains_key("books"), "not idle long enough yet");
+    hub.expire(Instant::now() + Duration::from_secs(61));
+    assert!(!hub.rooms.contains_key("books"));
+    assert!(
+        hub.rooms.contains_key("gaming"),
+        "the tutorial's rooms stay"
+    );
+    assert_eq!(hub.commit(true), 1, "the archiving is stored");
+    send(&mut hub, &ann, r#"{"type":"list_rooms"}"#);
+    assert!(matches!(ann.drain().as_slice(),
+        [ServerMessage::Rooms { content, .. }] if !content.iter().any(|r| r.name == "books")));
+    // Creating it again asks the store for its history first.
+    let followup = hub.handle_text(ann.id, r#"{"type":"create_room","room":"Books"}"#);
+    let Some(followup @ Followup::Revive { .. }) = followup else {
+        panic!("expected a revive, got {followup:?}");
+    };
+    let first = crate::store::StoredMessage {
+        room: "books".into(),
+        id: 1,
+        from_id: ann.user(),
+        from_name: "User1".into(),
+        content: "first".into(),
+        timestamp: 1,
+        txn_id: None,
+        session: 1,
+    };
+    hub.complete(followup, Answer::Messages(Ok(vec![first])));
+    assert!(matches!(ann.drain().as_slice(),
+        [ServerMessage::RoomJoined { content, .. }] if content.room == "books" && content.history.len() == 1));
+    send(
+        &mut hub,
+        &ann,
+        r#"{"type":"message","content":"second","room":"books"}"#,
+    );
+    hub.commit(true);
+    assert!(matches!(
+        ann.drain().as_slice(),
+        [.., ServerMessage::Message { id: Some(2), .. }]
+    ));
+}
+
+#[test]
+fn a_txn_id_reused_in_another_room_is_another_message() {
+    let mut hub = Harness::new();
+    let mut ann = TestClient::join(&mut hub);
+    send(
+        &mut hub,
+        &ann,
+        r#"{"type":"message","content":"a","txn_id":"t1"}"#,
+    );
+    assert_eq!(hub.commit(true), 1);
+    send(&mut hub, &ann, r#"{"type":"join_room","room":"random"}"#);
+    ann.drain();
+    send(
+        &mut hub,
+        &ann,
+        r#"{"type":"message","content":"b","txn_id":"t1","room":"random"}"#,
+    );
+    assert_eq!(hub.commit(true), 1, "stored, not taken for a resend");
+    assert!(matches!(ann.drain().as_slice(),
+        [ServerMessage::Message { room: Some(room), content, .. }] if room == "random" && content == "b"));
+}
+
+#[test]
+fn closing_for_cause_waits_until_sent_messages_are_acknowledged() {
+    let mut hub = Harness::new();
+    let mut ann = TestClient::join(&mut hub);
+    ann.drain();
+    for i in 0..3 {
+        let frame = format!(r#"{{"type":"message","content":"m{i}","txn_id":"t{i}"}}"#);
+        send(&mut hub, &ann, &frame);
+    }
+    hub.close_after_acks(ann.id);
+    assert_eq!(
+        ann.eviction(),
+        None,
+        "stays while its messages are in flight"
+    );
+    send(&mut hub, &ann, r#"{"type":"message","content":"ignored"}"#);
+    assert_eq!(hub.commit(true), 3, "no input taken once closing");
+    let echoes = ann
+        .drain()
+        .into_iter()
+        .filter(|f| {
+            matches!(
+                f,
+                ServerMessage::Message {
+                    txn_id: Some(_),
+                    ..
+                }
+            )
+        })
+        .count();
+    assert_eq!(echoes, 3, "every stored message is acknowledged");
+    assert_eq!(ann.eviction(), Some(None));
+    assert_eq!(hub.online(), 0);
+}
+
+#[test]
+fn tokens_rotate_on_resume_and_old_ones_stop_working() {
+    let mut hub = Harness::with_grace(Duration::from_secs(30));
+    let mut bob = TestClient::join(&mut hub);
+    let first = token_of(&bob.drain());
+    hub.disconnect(bob.id, Departure::Dropped);
+    let mut again = TestClient::connect(&mut hub, 64, Some(&first));
+    let second = token_of(&again.drain());
+    assert_eq!(again.user(), bob.user());
+    assert_ne!(first, second, "a new token on every resume");
+    hub.disconnect(again.id, Departure::Dropped);
+    let stranger = TestClient::connect(&mut hub, 64, Some(&first));
+    assert_ne!(
+        stranger.user(),
+        bob.user(),
+        "the old token no longer resumes"
+    );
+    let mut third = TestClient::connect(&mut hub, 64, Some(&second));
+    assert_eq!(third.user(), bob.user());
+    assert!(matches!(&third.drain()[0], ServerMessage::Welcome { content, .. } if content.resumed));
+}
+
+#[test]
+fn a_resend_after_the_session_ended_is_recognised_from_the_store() {
+    let mut hub = Harness::new();
+    let mut ann = TestClient::join(&mut hub);
+    let token = token_of(&ann.drain());
+    send(
+        &mut hub,
+        &ann,
+        r#"{"type":"message","content":"once","txn_id":"t9"}"#,
+    );
+    hub.commit(true);
+    hub.disconnect(ann.id, Departure::Left);
+    // What the connection layer would load for this token.
+    let claim = hub
+        .signer()
+        .verify(&token, tokens::now_ms())
+        .expect("valid");
+    let earlier = EarlierSession {
+        claim,
+        txns: vec![crate::store::SessionTxn {
+            room: "general".into(),
+            txn_id: "t9".into(),
+            id: 1,
+        }],
+    };
+    let (outbox, inbox) = outbox::channel(64);
+    let arrival = Arrival {
+        resume: Some(token),
+        earlier: Some(earlier),
+        ..Arrival::default()
+    };
+    let id = hub.connect(outbox, arrival);
+    let mut back = TestClient { id, inbox };
+    assert_ne!(back.user(), ann.user(), "a new user...");
+    back.drain();
+    send(
+        &mut hub,
+        &back,
+        r#"{"type":"message","content":"once","txn_id":"t9"}"#,
+    );
+    assert_eq!(hub.commit(true), 0, "...whose resend is not stored again");
+    assert!(matches!(back.drain().as_slice(),
+        [ServerMessage::Message { id: Some(1), txn_id: Some(t), .. }] if t == "t9"));
 }

@@ -6,6 +6,7 @@ mod timeline;
 
 pub use timeline::Timeline;
 
+use confab_shared::ErrorCode;
 use confab_shared::client::ClientMessage;
 use confab_shared::limits::{DEFAULT_ROOM, MAX_HISTORY};
 use confab_shared::server::{HistoryItem, RoomInfo, ServerMessage};
@@ -156,7 +157,8 @@ impl Chat {
                 }
             }
             ServerMessage::History { content, .. } => {
-                if let Some(more) = self.merge_history(&content.room, content.messages) {
+                let (room, truncated) = (content.room, content.truncated);
+                if let Some(more) = self.merge_history(&room, content.messages, truncated) {
                     applied.send.push(more);
                 }
             }
@@ -164,7 +166,7 @@ impl Chat {
                 let timeline = self.rooms.entry(content.room.clone()).or_default();
                 timeline.members = content.users;
                 timeline.total = content.total_users;
-                self.merge_history(&content.room, content.history);
+                self.merge_history(&content.room, content.history, false);
                 if self.opening.as_deref() == Some(content.room.as_str()) {
                     self.opening = None;
                     self.current = content.room.clone();
@@ -344,13 +346,21 @@ impl Chat {
                 if let Some(txn) = &content.txn_id {
                     self.fail(txn);
                 }
-                if content.message.starts_with("Invalid name") {
-                    self.name_error = Some(content.message.clone());
-                }
-                if content.message.starts_with("No such room")
-                    || content.message.starts_with("Room")
-                {
-                    self.opening = None;
+                match content.code {
+                    Some(ErrorCode::InvalidName | ErrorCode::NameTaken) => {
+                        self.name_error = Some(content.message.clone());
+                    }
+                    // Whatever kept a room from opening, the form stops waiting.
+                    Some(
+                        ErrorCode::NotFound
+                        | ErrorCode::RoomExists
+                        | ErrorCode::InvalidRoom
+                        | ErrorCode::TooManyRooms
+                        | ErrorCode::RateLimited
+                        | ErrorCode::ServerBusy
+                        | ErrorCode::StorageError,
+                    ) => self.opening = None,
+                    _ => {}
                 }
                 self.line_in(
                     &self.current.clone(),
@@ -394,12 +404,17 @@ impl Chat {
     }
 
     /// Merges a page of stored messages; returns the request for the next page when
-    /// a catch-up came back full.
-    fn merge_history(&mut self, room: &str, messages: Vec<HistoryItem>) -> Option<ClientMessage> {
+    /// a catch-up came back full (or cut short by its size: `truncated`).
+    fn merge_history(
+        &mut self,
+        room: &str,
+        messages: Vec<HistoryItem>,
+        truncated: bool,
+    ) -> Option<ClientMessage> {
         let my_id = self.my_id();
         let timeline = self.rooms.get_mut(room)?;
         let previous_last = timeline.last_id();
-        let full = messages.len() >= MAX_HISTORY as usize;
+        let full = truncated || messages.len() >= MAX_HISTORY as usize;
         let was_older = timeline.loading_older;
         timeline.loading_older = false;
         let newest = messages.last().map(|m| m.id);

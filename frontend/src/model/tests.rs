@@ -1,4 +1,5 @@
 use super::*;
+use confab_shared::ErrorCode;
 use confab_shared::server::{ErrorBody, MessageKind};
 use confab_shared::server::{
     History, NameChanged, Presence, RoomJoined, Stats, UserInfo, UserRenamed, Welcome,
@@ -274,6 +275,7 @@ fn refused_messages_are_marked_and_retry_resends_them() {
     chat.apply(ServerMessage::Error {
         content: ErrorBody {
             message: "Message not saved (storage error); please retry".into(),
+            code: Some(ErrorCode::StorageError),
             txn_id: Some("t1".into()),
         },
         timestamp: 5,
@@ -332,12 +334,61 @@ fn name_errors_are_kept_for_the_name_field() {
     let mut chat = Chat::new(None);
     joined(&mut chat);
     chat.apply(ServerMessage::error(
+        ErrorCode::InvalidName,
         "Invalid name (1-20 characters required)",
         3,
     ));
     assert_eq!(
         chat.name_error.as_deref(),
         Some("Invalid name (1-20 characters required)")
+    );
+    chat.apply(ServerMessage::error(
+        ErrorCode::NameTaken,
+        "Name already in use: Ann",
+        4,
+    ));
+    assert_eq!(chat.name_error.as_deref(), Some("Name already in use: Ann"));
+}
+
+#[test]
+fn any_refusal_of_a_room_ends_the_wait_for_it() {
+    for code in [
+        ErrorCode::TooManyRooms,
+        ErrorCode::RateLimited,
+        ErrorCode::RoomExists,
+    ] {
+        let mut chat = Chat::new(None);
+        joined(&mut chat);
+        chat.open_room("books");
+        assert!(chat.opening.is_some());
+        chat.apply(ServerMessage::error(code, "refused", 3));
+        assert_eq!(chat.opening, None, "{code:?}");
+    }
+}
+
+#[test]
+fn a_truncated_catch_up_page_asks_for_the_rest() {
+    let mut chat = Chat::new(None);
+    joined(&mut chat);
+    chat.apply(history(vec![item(1, "one")]));
+    let page = ServerMessage::History {
+        content: History {
+            room: "general".into(),
+            messages: vec![item(2, "two")],
+            truncated: true,
+        },
+        timestamp: 1,
+    };
+    let more = chat.apply(page).send;
+    assert!(
+        more.iter().any(|m| matches!(
+            m,
+            ClientMessage::GetHistory {
+                after_id: Some(2),
+                ..
+            }
+        )),
+        "{more:?}"
     );
 }
 
