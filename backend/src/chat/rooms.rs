@@ -8,7 +8,7 @@ use super::now_unix;
 use super::presence::{Movement, presence};
 pub use super::room::Room;
 use crate::store::{ArchivedRoom, Range, Write};
-use confab_shared::limits::SEED_ROOMS;
+use confab_shared::limits::{MAX_HISTORY, SEED_ROOMS};
 use confab_shared::server::{RoomInfo, RoomJoined, RoomRef, ServerMessage};
 use confab_shared::{ErrorCode, MessageId, UserId};
 use std::time::Instant;
@@ -173,10 +173,16 @@ impl Hub {
             (None, Some(after)) => Range::After(after),
             (None, None) => Range::Latest,
         };
-        let Some(r) = self.rooms.get(&room) else {
+        let Some(r) = self.rooms.get_mut(&room) else {
             self.no_such_room(user, &room);
             return None;
         };
+        if range == Range::Latest && limit >= MAX_HISTORY {
+            // The page every newcomer gets: encoded once, shared.
+            let frame = r.latest_frame(&room);
+            self.push(user, frame);
+            return None;
+        }
         match r.history_frame(&room, range, limit) {
             Some(frame) => {
                 self.send(user, &frame);

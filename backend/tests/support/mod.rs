@@ -111,6 +111,18 @@ impl Server {
         client
     }
 
+    /// The server's resident memory now, in bytes (from /proc).
+    pub fn rss_bytes(&self) -> u64 {
+        let status = std::fs::read_to_string(format!("/proc/{}/status", self.child.id()))
+            .expect("the server is running");
+        let kb = status
+            .lines()
+            .find_map(|l| l.strip_prefix("VmRSS:"))
+            .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<u64>().ok())
+            .expect("VmRSS is reported");
+        kb * 1024
+    }
+
     pub fn terminate(&mut self) -> std::process::ExitStatus {
         // SAFETY-free: ask politely with SIGTERM through the kill command.
         Command::new("kill")
