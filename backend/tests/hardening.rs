@@ -129,7 +129,7 @@ async fn origin_is_checked_against_configured_origins_never_host() {
     let port = addr.rsplit(':').next().unwrap();
     let refused = [
         // DNS rebinding: Host and Origin agree, and both are the attacker's.
-        format!("Host: evil.example\r\nOrigin: http://evil.example\r\n"),
+        "Host: evil.example\r\nOrigin: http://evil.example\r\n".to_string(),
         format!("Host: {addr}\r\nOrigin: ftp://{addr}\r\n"),
         format!("Host: {addr}\r\nOrigin: http://{addr}\r\nOrigin: http://evil.example\r\n"),
     ];
