@@ -1,5 +1,5 @@
 import { test, expect } from '@playwright/test';
-import { Server, openChat, say, messages, users } from './support';
+import { Server, openChat, rename, say, messages, users } from './support';
 
 test('a server error is shown: a 21-character name', async ({ browser }) => {
   const server = await new Server().start();
@@ -15,12 +15,18 @@ test('a server error is shown: a 21-character name', async ({ browser }) => {
   }
 });
 
-test('names and messages that look like HTML render as plain text', async ({ browser }) => {
+test('markup in names is refused; names and messages that look like HTML render as plain text', async ({ browser }) => {
   const server = await new Server().start();
   try {
-    const nameAttack = '<img src=x onerror>'; // 19 characters, within the name limit
+    // `<` and `>` never reach a name: the tutorial's client puts names into innerHTML.
+    const mallory = await openChat(browser, server);
+    await mallory.page.locator('#name-input').fill('<img src=x onerror>');
+    await mallory.page.getByRole('button', { name: 'Set', exact: true }).click();
+    await expect(mallory.page.locator('#name-error')).toContainText('markup');
+    // What a name may still hold must show as typed: entities, quotes, ampersands.
+    const nameAttack = `&lt;b&gt;"x"&amp;'`;
+    await rename(mallory.page, nameAttack);
     const bodyAttack = '<img src=x onerror=alert(1)><script>alert(2)</script>';
-    const mallory = await openChat(browser, server, nameAttack);
     const ann = await openChat(browser, server, 'Ann');
     await say(mallory.page, bodyAttack);
 
