@@ -62,3 +62,30 @@ test('a reader scrolled up gets a "new messages" button instead of being yanked 
     await server.stop();
   }
 });
+
+test('a visitor scrolls back to the first of 1500 messages, and down to the newest again', async ({ browser }) => {
+  test.setTimeout(120_000);
+  const server = await new Server().start(['--rate-per-sec', '100000', '--rate-burst', '100000']);
+  try {
+    await fill(browser, server, 1500);
+    const ann = await openChat(browser, server, 'Ann');
+    const list = messages(ann.page);
+    await expect(list.locator('.msg .text').last()).toHaveText('old 1499');
+    // Keep scrolling to the top, as a reader would, until the first message shows.
+    await expect.poll(async () => {
+      await list.evaluate((el) => (el.scrollTop = 0));
+      return list.getByText('old 0', { exact: true }).count();
+    }, { timeout: 60_000, intervals: [200] }).toBe(1);
+    await expect(list).toContainText('This is the beginning of the room');
+    expect(await list.locator('.msg').count()).toBeLessThanOrEqual(1000);
+    const first = await list.locator('.msg .text').first().textContent();
+    expect(first).toBe('old 0');
+    // And back down: what was trimmed while reading far back comes again.
+    await expect.poll(async () => {
+      await list.evaluate((el) => (el.scrollTop = el.scrollHeight));
+      return list.getByText('old 1499', { exact: true }).count();
+    }, { timeout: 60_000, intervals: [200] }).toBe(1);
+  } finally {
+    await server.stop();
+  }
+});

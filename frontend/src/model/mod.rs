@@ -276,7 +276,7 @@ impl Chat {
                         delivery: Delivery::Sent,
                     };
                     let added = match id {
-                        Some(id) => t.insert(id, entry),
+                        Some(id) => t.insert_live(id, entry),
                         None => {
                             t.push_local(entry);
                             true
@@ -417,6 +417,12 @@ impl Chat {
         let full = truncated || messages.len() >= MAX_HISTORY as usize;
         let was_older = timeline.loading_older;
         timeline.loading_older = false;
+        let was_newer = timeline.loading_newer;
+        // A full newer page is followed by the next one (below), still "loading".
+        timeline.loading_newer = was_newer && full;
+        if was_newer && !full {
+            timeline.more_after = false;
+        }
         let newest = messages.last().map(|m| m.id);
         for m in messages {
             self.next_key += 1;
@@ -440,6 +446,19 @@ impl Chat {
         }
         let caught_up_page = previous_last.is_some_and(|last| newest.is_some_and(|n| n > last));
         (full && caught_up_page).then(|| history(room, None, newest))
+    }
+
+    /// The request for the messages after the newest held, when they were trimmed
+    /// while the reader was scrolled far back.
+    pub fn request_newer(&mut self) -> Option<ClientMessage> {
+        let room = self.current.clone();
+        let timeline = self.rooms.get_mut(&room)?;
+        if timeline.loading_newer || !timeline.more_after {
+            return None;
+        }
+        let after = timeline.last_id()?;
+        timeline.loading_newer = true;
+        Some(history(&room, None, Some(after)))
     }
 
     /// The request for older messages of the current room, if there are any to ask for.

@@ -432,3 +432,71 @@ fn a_confirmed_message_moves_to_its_place_in_the_server_order() {
     chat.apply(message(1, 3, "typed offline", Some("t1")));
     assert_eq!(texts(&chat), ["before", "missed", "typed offline"]);
 }
+
+/// The server's answer to a `get_history` over `all` stored ids 1..=all.
+fn page_for(request: &ClientMessage, all: MessageId) -> ServerMessage {
+    let ClientMessage::GetHistory {
+        before_id,
+        after_id,
+        ..
+    } = request
+    else {
+        panic!("expected get_history, got {request:?}");
+    };
+    let ids: Vec<MessageId> = match (before_id, after_id) {
+        (Some(before), _) => (before.saturating_sub(100).max(1)..*before).collect(),
+        (None, Some(after)) => (after + 1..=(after + 100).min(all)).collect(),
+        (None, None) => (all.saturating_sub(99).max(1)..=all).collect(),
+    };
+    history(
+        ids.into_iter()
+            .map(|id| item(id, &format!("m{id}")))
+            .collect(),
+    )
+}
+
+#[test]
+fn a_visitor_scrolls_back_to_the_first_of_1500_messages_and_down_again() {
+    let mut chat = Chat::new(None);
+    joined(&mut chat);
+    chat.apply(page_for(&history_request(None, None), 1500));
+    let mut pages = 0;
+    while let Some(older) = chat.request_older() {
+        chat.apply(page_for(&older, 1500));
+        pages += 1;
+        assert!(pages < 30, "scrollback never reaches the first message");
+    }
+    let timeline = chat.timeline();
+    assert_eq!(timeline.first_id(), Some(1));
+    assert!(timeline.entries.len() <= timeline::MAX_ENTRIES);
+    assert!(
+        timeline.more_after,
+        "the newest were trimmed, not the page just loaded"
+    );
+    // A live message while scrolled back would open a gap: it waits.
+    chat.apply(message(2, 1501, "live", None));
+    assert!(!chat.timeline().entries.iter().any(|e| e.id == Some(1501)));
+    // Back down: newer pages until the end, then live messages flow again.
+    let mut pages = 0;
+    while let Some(newer) = chat.request_newer() {
+        let mut next = Some(newer);
+        while let Some(request) = next.take() {
+            next = chat.apply(page_for(&request, 1501)).send.into_iter().next();
+        }
+        pages += 1;
+        assert!(pages < 30, "never got back to the newest");
+    }
+    assert_eq!(chat.timeline().last_id(), Some(1501));
+    assert!(!chat.timeline().more_after);
+    chat.apply(message(2, 1502, "live again", None));
+    assert_eq!(chat.timeline().last_id(), Some(1502));
+}
+
+fn history_request(before_id: Option<MessageId>, after_id: Option<MessageId>) -> ClientMessage {
+    ClientMessage::GetHistory {
+        room: "general".into(),
+        before_id,
+        after_id,
+        limit: Some(100),
+    }
+}

@@ -21,6 +21,11 @@ pub struct Timeline {
     pub more_before: bool,
     /// An older page has been asked for and not yet arrived.
     pub loading_older: bool,
+    /// The newest messages were trimmed to make room for older ones the reader
+    /// scrolled back to: they are fetched again on the way back down.
+    pub more_after: bool,
+    /// A newer page has been asked for and not yet arrived.
+    pub loading_newer: bool,
     /// Messages from others that arrived while another room was shown.
     pub unread: u32,
 }
@@ -35,6 +40,8 @@ impl Default for Timeline {
             total: None,
             more_before: true,
             loading_older: false,
+            more_after: false,
+            loading_newer: false,
             unread: 0,
         }
     }
@@ -56,6 +63,16 @@ impl Timeline {
         self.ids.iter().min().copied()
     }
 
+    /// Adds a message that just arrived live; false if it was already there, or if
+    /// the newest messages are not held (see `more_after`): placing it would open a
+    /// gap, so it comes with the rest when the reader scrolls back down.
+    pub fn insert_live(&mut self, id: MessageId, entry: Entry) -> bool {
+        if self.more_after {
+            return false;
+        }
+        self.insert(id, entry)
+    }
+
     /// Adds a stored message in id order; returns false if it was already there.
     pub fn insert(&mut self, id: MessageId, entry: Entry) -> bool {
         if !self.ids.insert(id) {
@@ -74,14 +91,14 @@ impl Timeline {
                 ..entry
             },
         );
-        self.trim();
+        self.trim(at);
         true
     }
 
     /// Adds a line that has no server id (system notes, pending own messages).
     pub fn push_local(&mut self, entry: Entry) {
         self.entries.push(entry);
-        self.trim();
+        self.trim(self.entries.len() - 1);
     }
 
     /// Confirms our own pending message by its transaction id; false if none waits.
@@ -113,15 +130,24 @@ impl Timeline {
         self.entries.iter_mut()
     }
 
-    fn trim(&mut self) {
-        if self.entries.len() > MAX_ENTRIES {
-            let excess = self.entries.len() - MAX_ENTRIES;
-            for gone in self.entries.drain(..excess) {
-                if let Some(id) = gone.id {
-                    self.ids.remove(&id);
-                }
-            }
+    /// Keeps at most [`MAX_ENTRIES`], dropping from the end away from `inserted_at`:
+    /// an older page inserted at the front must not be the first thing trimmed.
+    fn trim(&mut self, inserted_at: usize) {
+        let len = self.entries.len();
+        if len <= MAX_ENTRIES {
+            return;
+        }
+        let excess = len - MAX_ENTRIES;
+        let from_the_back = inserted_at * 2 < len;
+        let gone: Vec<Entry> = if from_the_back {
+            self.more_after = true;
+            self.entries.drain(len - excess..).collect()
+        } else {
             self.more_before = true;
+            self.entries.drain(..excess).collect()
+        };
+        for id in gone.into_iter().filter_map(|e| e.id) {
+            self.ids.remove(&id);
         }
     }
 }

@@ -29,9 +29,10 @@ pub fn MessageList() -> impl IntoView {
     let at_bottom = RwSignal::new(true);
     let unseen = RwSignal::new(0u32);
     let shown = StoredValue::new(Shown::default());
-    // Scroll height and offset when older messages were asked for, to keep the
-    // reader's place when they are inserted above.
-    let anchor = StoredValue::new(None::<(i32, i32)>);
+    // When older messages were asked for: the first entry shown then, and how far
+    // below the list's top it was, to keep the reader's place when a page is
+    // inserted above (and, far back, the newest are trimmed below).
+    let anchor = StoredValue::new(None::<(u64, f64)>);
 
     let scroll_to_end = move || {
         if let Some(el) = list.get_untracked() {
@@ -53,12 +54,15 @@ pub fn MessageList() -> impl IntoView {
             unseen.set(0);
             at_bottom.set(true);
             request_animation_frame(scroll_to_end);
-        } else if now.first != before.first && now.last == before.last {
-            if let Some((height, top)) = anchor.get_value() {
+        } else if now.first != before.first && anchor.get_value().is_some() {
+            if let Some((key, offset)) = anchor.get_value() {
                 anchor.set_value(None);
                 request_animation_frame(move || {
-                    if let Some(el) = list.get_untracked() {
-                        el.set_scroll_top(top + el.scroll_height() - height);
+                    if let Some(el) = list.get_untracked()
+                        && let Some(offset_now) = offset_of(&el, key)
+                    {
+                        let moved = (offset_now - offset).round() as i32;
+                        el.set_scroll_top(el.scroll_top() + moved);
                     }
                 });
             }
@@ -88,7 +92,13 @@ pub fn MessageList() -> impl IntoView {
         if el.scroll_top() < LOAD_OLDER_PX
             && let Some(request) = chat.try_update(|c| c.request_older()).flatten()
         {
-            anchor.set_value(Some((el.scroll_height(), el.scroll_top())));
+            let first = shown.get_value().first;
+            let offset = first.and_then(|key| Some((key, offset_of(&el, key)?)));
+            anchor.set_value(offset);
+            ctx.connection.send(request);
+        }
+        // Back at the bottom after reading far back: fetch what was trimmed.
+        if bottom && let Some(request) = chat.try_update(|c| c.request_newer()).flatten() {
             ctx.connection.send(request);
         }
     };
@@ -146,15 +156,23 @@ pub fn RoomHeader() -> impl IntoView {
     }
 }
 
+/// How far below the top of the list's visible area the entry `key` is, in px.
+fn offset_of(list: &web_sys::HtmlDivElement, key: u64) -> Option<f64> {
+    let selector = format!("[data-key=\"{key}\"]");
+    let entry = list.query_selector(&selector).ok()??;
+    Some(entry.get_bounding_client_rect().top() - list.get_bounding_client_rect().top())
+}
+
 #[component]
 fn EntryView(entry: Entry) -> impl IntoView {
     let time = browser::clock_time(entry.time);
+    let key = entry.key;
     let (sender, from_id, class, tag) = match &entry.kind {
         EntryKind::System => {
-            return view! { <div class="line system">{entry.text}</div> }.into_any();
+            return view! { <div class="line system" data-key=key>{entry.text}</div> }.into_any();
         }
         EntryKind::Error => {
-            return view! { <div class="line error" data-testid="error">{entry.text}</div> }
+            return view! { <div class="line error" data-testid="error" data-key=key>{entry.text}</div> }
                 .into_any();
         }
         EntryKind::Public {
@@ -187,7 +205,7 @@ fn EntryView(entry: Entry) -> impl IntoView {
         Delivery::Failed { .. } => Some(view! { <FailedState key=entry.key /> }.into_any()),
     };
     view! {
-        <article class=class data-testid="message">
+        <article class=class data-testid="message" data-key=key>
             {(!own).then(|| view! { <Avatar id=from_id name=sender.clone() /> })}
             <div class="bubble">
                 <header>

@@ -157,9 +157,12 @@ fn NameForm() -> impl IntoView {
     let ctx = ctx();
     let chat = ctx.chat;
     let draft = RwSignal::new(String::new());
-    // Follow the server's name for us, unless the user is typing a new one.
+    // Follow the server's name for us. Through a memo, so only a change of our
+    // name resets the field: every frame updates the chat, and tracking all of it
+    // overwrote whatever the user was typing each time someone spoke.
+    let my_name = Memo::new(move |_| chat.with(|c| c.me.as_ref().map(|m| m.name.clone())));
     Effect::new(move |_| {
-        if let Some(name) = chat.with(|c| c.me.as_ref().map(|m| m.name.clone())) {
+        if let Some(name) = my_name.get() {
             draft.set(name);
         }
     });
