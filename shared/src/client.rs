@@ -67,6 +67,24 @@ pub enum ClientMessage {
 }
 
 impl ClientMessage {
+    /// The `type` this message goes by on the wire. Exhaustive on purpose: a new
+    /// variant must name its tag here, and a test checks that every tag is in
+    /// `KNOWN_TYPES` and agrees with serde's.
+    pub fn tag(&self) -> &'static str {
+        match self {
+            ClientMessage::Message { .. } => "message",
+            ClientMessage::SetName { .. } => "set_name",
+            ClientMessage::PrivateMessage { .. } => "private_message",
+            ClientMessage::GetUsers { .. } => "get_users",
+            ClientMessage::GetStats {} => "get_stats",
+            ClientMessage::ListRooms {} => "list_rooms",
+            ClientMessage::CreateRoom { .. } => "create_room",
+            ClientMessage::JoinRoom { .. } => "join_room",
+            ClientMessage::LeaveRoom { .. } => "leave_room",
+            ClientMessage::GetHistory { .. } => "get_history",
+        }
+    }
+
     /// The frame's JSON text.
     pub fn encode(&self) -> String {
         serde_json::to_string(self).expect("client messages always serialize")
@@ -141,6 +159,12 @@ pub fn decode(text: &str) -> Result<ClientMessage, DecodeError> {
     let Some(&kind) = KNOWN_TYPES.iter().find(|known| **known == kind) else {
         return Err(DecodeError::UnknownType(truncate(&kind, 64)));
     };
+    // The tutorial answers any `to_id` that names nobody (missing, malformed) with
+    // "User not found or offline": check it on its own rather than read it out of
+    // serde's error text.
+    if kind == "private_message" && object.get("to_id").and_then(lenient_user_id).is_none() {
+        return Err(DecodeError::UnknownRecipient);
+    }
     let message = serde_json::from_value::<ClientMessage>(Value::Object(object))
         .map_err(|e| field_error(kind, &e))?;
     validate(message)
@@ -150,7 +174,6 @@ fn field_error(kind: &'static str, error: &serde_json::Error) -> DecodeError {
     match kind {
         // The tutorial answers a missing or non-string name with its length error.
         "set_name" => limits::NameError::Length.into(),
-        "private_message" if error.to_string().contains("to_id") => DecodeError::UnknownRecipient,
         _ => DecodeError::InvalidField {
             kind,
             reason: truncate(&error.to_string(), 120),
@@ -244,7 +267,12 @@ fn truncate(text: &str, max_chars: usize) -> String {
 /// Accepts `2`, `2.0` or `"2"`, as the tutorial's `tonumber(msg.to_id)` does.
 fn user_id_lenient<'de, D: Deserializer<'de>>(deserializer: D) -> Result<UserId, D::Error> {
     use serde::de::Error;
-    let parsed = match Value::deserialize(deserializer)? {
+    let value = Value::deserialize(deserializer)?;
+    lenient_user_id(&value).ok_or_else(|| D::Error::custom("to_id must be a user id"))
+}
+
+fn lenient_user_id(value: &Value) -> Option<UserId> {
+    match value {
         Value::Number(n) => n.as_u64().or_else(|| {
             n.as_f64()
                 .filter(|f| f.fract() == 0.0 && *f >= 0.0)
@@ -252,8 +280,7 @@ fn user_id_lenient<'de, D: Deserializer<'de>>(deserializer: D) -> Result<UserId,
         }),
         Value::String(s) => s.trim().parse::<UserId>().ok(),
         _ => None,
-    };
-    parsed.ok_or_else(|| D::Error::custom("to_id must be a user id"))
+    }
 }
 
 #[cfg(test)]
@@ -456,6 +483,66 @@ mod tests {
         assert_eq!(markup.unwrap_err().code(), ErrorCode::InvalidName);
         let spoof = decode(r#"{"type":"create_room","room":"general\u200b"}"#);
         assert_eq!(spoof.unwrap_err().code(), ErrorCode::InvalidRoom);
+    }
+
+    /// One message of every variant. The match in the loop below has no `_` arm,
+    /// so a new variant fails to compile until it is added here too.
+    fn every_variant() -> Vec<ClientMessage> {
+        let room = || "general".to_string();
+        vec![
+            ClientMessage::Message {
+                content: "x".into(),
+                txn_id: None,
+                room: None,
+            },
+            ClientMessage::SetName { name: "Ann".into() },
+            ClientMessage::PrivateMessage {
+                to_id: 1,
+                content: "x".into(),
+            },
+            ClientMessage::GetUsers {
+                room: None,
+                after_id: None,
+            },
+            ClientMessage::GetStats {},
+            ClientMessage::ListRooms {},
+            ClientMessage::CreateRoom { room: room() },
+            ClientMessage::JoinRoom { room: room() },
+            ClientMessage::LeaveRoom { room: room() },
+            ClientMessage::GetHistory {
+                room: room(),
+                before_id: None,
+                after_id: None,
+                limit: None,
+            },
+        ]
+    }
+
+    #[test]
+    fn known_types_are_exactly_the_enums_tags() {
+        let samples = every_variant();
+        let mut seen = std::collections::HashSet::new();
+        for message in &samples {
+            // Exhaustive: naming every variant here is what keeps the list whole.
+            seen.insert(std::mem::discriminant(match message {
+                ClientMessage::Message { .. }
+                | ClientMessage::SetName { .. }
+                | ClientMessage::PrivateMessage { .. }
+                | ClientMessage::GetUsers { .. }
+                | ClientMessage::GetStats {}
+                | ClientMessage::ListRooms {}
+                | ClientMessage::CreateRoom { .. }
+                | ClientMessage::JoinRoom { .. }
+                | ClientMessage::LeaveRoom { .. }
+                | ClientMessage::GetHistory { .. } => message,
+            }));
+            let wire: Value = serde_json::from_str(&message.encode()).unwrap();
+            assert_eq!(wire["type"], message.tag());
+            assert!(decode(&message.encode()).is_ok(), "{}", message.tag());
+        }
+        assert_eq!(seen.len(), samples.len(), "one sample per variant");
+        let tags: Vec<&str> = samples.iter().map(ClientMessage::tag).collect();
+        assert_eq!(tags, KNOWN_TYPES);
     }
 
     #[test]
