@@ -15,11 +15,11 @@
 //! tungstenite still does the reading and the control frames (ping, pong, close);
 //! the connection flushes it before writing here, so frames never interleave.
 
-use super::handshake::Socket;
 use crate::chat::Frame;
 use futures_util::SinkExt;
 use std::io::{self, IoSlice};
-use tokio::io::{AsyncWrite, AsyncWriteExt};
+use tokio::io::{AsyncRead, AsyncWrite, AsyncWriteExt};
+use tokio_tungstenite::WebSocketStream;
 
 /// FIN set, opcode 1 (text).
 const FIN_TEXT: u8 = 0x81;
@@ -35,7 +35,11 @@ const GATHER_BYTES: usize = 16 * 1024;
 /// Writes `frames` to the client. `control_pending` says tungstenite may hold
 /// control frames not yet written (it answers pings and closes while reading):
 /// those go first, whole.
-pub async fn write(socket: &mut Socket, frames: &[Frame], control_pending: bool) -> io::Result<()> {
+pub async fn write<S: AsyncRead + AsyncWrite + Unpin>(
+    socket: &mut WebSocketStream<S>,
+    frames: &[Frame],
+    control_pending: bool,
+) -> io::Result<()> {
     if control_pending {
         socket.flush().await.map_err(io::Error::other)?;
     }

@@ -1,6 +1,7 @@
 //! The WebSocket layer: upgrade checks, then one task per connection that reads the
 //! client's frames into the hub and writes the hub's frames out.
 
+mod conn;
 mod connection;
 pub use inbound::End;
 mod frames;
