@@ -1,8 +1,8 @@
 //! The core's hot paths, per message: decode what a client sent, route a stored
 //! message to a room of 200, encode a frame. `cargo bench -p confab`.
 
+use confab::chat::ports::{Snapshot, StoredMessage, StoredRoom, Write};
 use confab::chat::{Arrival, Hub, HubSettings, Inbox, outbox};
-use confab::store::{Snapshot, StoredMessage, StoredRoom, Write};
 use confab_shared::client;
 use confab_shared::server::ServerMessage;
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};

@@ -1,9 +1,9 @@
 //! The HTTP server: routes, shared state, and graceful shutdown.
 
-use crate::chat::tokens::TokenSigner;
+use crate::chat::{self, ports::Store};
 use crate::chat::{Hub, HubSettings, SharedHub};
 use crate::listener::{self, SocketLimits};
-use crate::store::{self, SqliteStore, Store};
+use crate::store::SqliteStore;
 use crate::{Config, assets, ws};
 use anyhow::Context;
 use axum::Router;
@@ -20,20 +20,12 @@ use tokio::sync::{Semaphore, mpsc};
 use tokio_util::task::TaskTracker;
 use tower_http::compression::CompressionLayer;
 
-/// What every connection shares.
+/// The running server: its configuration, the hub, and what the WebSocket layer
+/// is given ([`ws::Context`]).
 pub struct AppState {
     pub config: Config,
     pub hub: Arc<SharedHub>,
-    /// Checks resume tokens before the hub is asked (see `chat::tokens`).
-    pub signer: Arc<TokenSigner>,
-    /// Browser origins allowed to open the WebSocket (`Config::origins`).
-    pub origins: Vec<String>,
-    /// For history older than the hub keeps in memory.
-    pub store: Arc<dyn Store>,
-    /// One permit per allowed connection (`--max-connections`).
-    pub connections: Arc<Semaphore>,
-    /// Every connection task, so shutdown can wait for their close frames.
-    pub tasks: TaskTracker,
+    pub sockets: Arc<ws::Context>,
 }
 
 impl AppState {
@@ -41,7 +33,7 @@ impl AppState {
     /// the group commit, and the expiry of sessions past their resume grace period.
     pub async fn start(mut config: Config, store: Arc<dyn Store>) -> anyhow::Result<Arc<Self>> {
         // A healthy client must be able to take one whole commit batch at once.
-        let min_queue = 2 * store::commit::MAX_BATCH;
+        let min_queue = 2 * chat::commit::MAX_BATCH;
         if config.send_queue < min_queue {
             tracing::warn!(
                 requested = config.send_queue,
@@ -62,18 +54,37 @@ impl AppState {
         let hub = Hub::new(settings, persist_tx, snapshot);
         let signer = hub.signer();
         let hub = Arc::new(SharedHub::new(hub));
-        tokio::spawn(store::commit::run(store.clone(), persist_rx, hub.clone()));
-        let app = Arc::new(Self {
-            connections: Arc::new(Semaphore::new(config.max_connections)),
-            origins: config.origins(),
-            signer,
-            hub,
+        tokio::spawn(chat::commit::run(store.clone(), persist_rx, hub.clone()));
+        let sockets = Arc::new(ws::Context {
+            hub: hub.clone(),
             store,
+            signer,
+            origins: config.origins(),
+            connections: Arc::new(Semaphore::new(config.max_connections)),
             tasks: TaskTracker::new(),
+            limits: ws_limits(&config),
+        });
+        let app = Arc::new(Self {
+            hub,
+            sockets,
             config,
         });
         tokio::spawn(expire_sessions(Arc::downgrade(&app)));
         Ok(app)
+    }
+}
+
+fn ws_limits(config: &Config) -> ws::Limits {
+    ws::Limits {
+        max_frame_bytes: config.max_frame_bytes,
+        send_queue: config.send_queue,
+        send_queue_bytes: config.send_queue_bytes,
+        write_timeout: config.write_timeout(),
+        ping_interval: config.ping_interval(),
+        pong_timeout: config.pong_timeout(),
+        rate_per_sec: config.rate_per_sec,
+        rate_burst: config.rate_burst,
+        rate_strikes: config.rate_strikes,
     }
 }
 
@@ -94,7 +105,7 @@ async fn expire_sessions(app: std::sync::Weak<AppState>) {
 /// `/` serves the web client, or the WebSocket when the request is an upgrade (the
 /// tutorial's client connects to `ws://host:port` with no path); `/ws` is the
 /// WebSocket only; every other path is a client asset.
-pub fn router(app: Arc<AppState>) -> Router {
+pub fn router(app: Arc<ws::Context>) -> Router {
     Router::new()
         .route("/", get(root))
         .route("/ws", get(socket))
@@ -103,14 +114,14 @@ pub fn router(app: Arc<AppState>) -> Router {
         .with_state(app)
 }
 
-async fn root(State(app): State<Arc<AppState>>, request: Request) -> Response {
+async fn root(State(app): State<Arc<ws::Context>>, request: Request) -> Response {
     if !request.headers().contains_key(header::UPGRADE) {
         return assets::serve(request.uri().clone()).await;
     }
     ws::upgrade(app, request).await
 }
 
-async fn socket(State(app): State<Arc<AppState>>, request: Request) -> Response {
+async fn socket(State(app): State<Arc<ws::Context>>, request: Request) -> Response {
     ws::upgrade(app, request).await
 }
 
@@ -144,10 +155,13 @@ pub async fn run(
         tracing::info!("shutting down");
         hub.with(|hub| hub.shut_down());
     };
-    listener::serve(listener, router(app.clone()), limits, signal).await;
+    listener::serve(listener, router(app.sockets.clone()), limits, signal).await;
 
-    app.tasks.close();
-    if tokio::time::timeout(grace, app.tasks.wait()).await.is_err() {
+    app.sockets.tasks.close();
+    if tokio::time::timeout(grace, app.sockets.tasks.wait())
+        .await
+        .is_err()
+    {
         tracing::warn!("some connections did not close in time");
     }
     Ok(())

@@ -5,7 +5,7 @@
 //! is limited per client address, since rooms outlive their creator and their
 //! names are shown to everyone.
 
-use crate::store::ArchivedRoom;
+use super::ports::ArchivedRoom;
 use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
 use std::collections::HashMap;
 use std::net::IpAddr;

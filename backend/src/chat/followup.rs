@@ -2,8 +2,8 @@
 //! caller a [`Followup`], the caller asks the store, and gives the answer back.
 
 use super::hub::Hub;
+use super::ports::{Range, StoreError, StoredMessage, Write};
 use super::room::{Room, history_message, keep_oldest};
-use crate::store::{Range, StoreError, StoredMessage, Write};
 use confab_shared::limits::MAX_HISTORY;
 use confab_shared::{ErrorCode, MessageId, UserId};
 
@@ -37,7 +37,7 @@ pub enum Answer {
 impl Followup {
     /// The store query this followup needs. (Generic over a closure-free shape so
     /// the adapter stays a thin match.)
-    pub async fn ask(&self, store: &dyn crate::store::Store) -> Answer {
+    pub async fn ask(&self, store: &dyn super::ports::Store) -> Answer {
         match self {
             Followup::History {
                 room, range, limit, ..

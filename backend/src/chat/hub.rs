@@ -4,11 +4,11 @@
 use super::followup::Followup;
 use super::now_unix;
 use super::outbox::{Eviction, Frame, Outbox};
+use super::ports::{Bus, LocalBus, SessionTxn, Snapshot, Write};
 use super::presence::{Movement, presence};
 use super::rooms::{Room, RoomDirectory};
 use super::session::{RecentTxns, Txn};
 use super::tokens::{self, SessionKey, TokenClaim, TokenSigner};
-use crate::store::{SessionTxn, Snapshot, Write};
 use confab_shared::client::{self, ClientMessage};
 use confab_shared::limits::DEFAULT_ROOM;
 use confab_shared::server::{ServerMessage, Stats, Welcome};
@@ -123,8 +123,10 @@ pub struct Hub {
     overflowed: Vec<UserId>,
     /// The server is shutting down: connections are told so as they arrive.
     closing: bool,
-    /// The group-commit queue (see `store::commit`).
+    /// The group-commit queue (see [`super::commit`]).
     pub(super) persist: mpsc::Sender<Write>,
+    /// Where stored messages go beyond this node.
+    pub(super) bus: Arc<dyn Bus>,
     pub(super) settings: HubSettings,
 }
 
@@ -147,6 +149,7 @@ impl Hub {
             overflowed: Vec::new(),
             closing: false,
             persist,
+            bus: Arc::new(LocalBus),
             settings,
         };
         for stored in snapshot.rooms {
@@ -156,6 +159,11 @@ impl Hub {
             hub.add_room(DEFAULT_ROOM.into(), Room::restore(Vec::new()));
         }
         hub
+    }
+
+    /// Publishes every stored message on `bus` from now on (one node: [`LocalBus`]).
+    pub fn set_bus(&mut self, bus: Arc<dyn Bus>) {
+        self.bus = bus;
     }
 
     /// The signer of resume tokens, for checking one before the hub is asked.

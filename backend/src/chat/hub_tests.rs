@@ -2,9 +2,9 @@
 
 use super::*;
 use crate::chat::outbox::{self, Inbox, Received};
+use crate::chat::ports::{Snapshot, Write};
 use crate::chat::tokens;
 use crate::chat::{Answer, Followup};
-use crate::store::{Snapshot, Write};
 use std::time::{Duration, Instant};
 use tokio::sync::mpsc;
 
@@ -47,7 +47,7 @@ impl Harness {
         adjust(&mut settings);
         let snapshot = Snapshot {
             rooms: ["general", "random", "gaming"]
-                .map(|name| crate::store::StoredRoom {
+                .map(|name| crate::chat::ports::StoredRoom {
                     name: name.into(),
                     recent: vec![],
                 })
@@ -599,15 +599,18 @@ fn history_beyond_memory_is_asked_of_the_store() {
         ann.id,
         r#"{"type":"get_history","room":"general","before_id":10,"limit":20}"#,
     );
-    assert_eq!(query.map(range), Some(crate::store::Range::Before(10)));
+    assert_eq!(
+        query.map(range),
+        Some(crate::chat::ports::Range::Before(10))
+    );
     let query = hub.handle_text(
         ann.id,
         r#"{"type":"get_history","room":"general","after_id":2}"#,
     );
-    assert_eq!(query.map(range), Some(crate::store::Range::After(2)));
+    assert_eq!(query.map(range), Some(crate::chat::ports::Range::After(2)));
 }
 
-fn range(followup: Followup) -> crate::store::Range {
+fn range(followup: Followup) -> crate::chat::ports::Range {
     match followup {
         Followup::History { range, .. } => range,
         other => panic!("expected a history query, got {other:?}"),
@@ -807,7 +810,7 @@ fn empty_silent_rooms_are_archived_and_come_back_with_their_history() {
     let Some(followup @ Followup::Revive { .. }) = followup else {
         panic!("expected a revive, got {followup:?}");
     };
-    let first = crate::store::StoredMessage {
+    let first = crate::chat::ports::StoredMessage {
         room: "books".into(),
         id: 1,
         from_id: ann.user(),
@@ -930,7 +933,7 @@ fn a_resend_after_the_session_ended_is_recognised_from_the_store() {
         .expect("valid");
     let earlier = EarlierSession {
         claim,
-        txns: vec![crate::store::SessionTxn {
+        txns: vec![crate::chat::ports::SessionTxn {
             room: "general".into(),
             txn_id: "t9".into(),
             id: 1,

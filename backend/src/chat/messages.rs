@@ -3,8 +3,8 @@
 use super::followup::Followup;
 use super::hub::Hub;
 use super::now_unix;
+use super::ports::{StoredMessage, Write};
 use super::session::Txn;
-use crate::store::{StoredMessage, Write};
 use confab_shared::client::DecodeError;
 use confab_shared::server::{ErrorBody, ServerMessage};
 use confab_shared::{ErrorCode, UserId};
@@ -138,6 +138,7 @@ impl Hub {
             return;
         };
         room.remember(message.clone());
+        self.bus.publish(message);
         let sender = message.from_id;
         let with_txn = message.txn_id.is_some();
         // Everyone in the room, the sender included, gets it at this point in the

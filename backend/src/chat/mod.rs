@@ -7,12 +7,16 @@
 //! broadcast by [`Hub::committed`] once durable. What needs the store before it can
 //! be answered comes back to the caller as a [`Followup`].
 
+pub mod commit;
 mod directory;
 mod followup;
 mod hub;
+#[cfg(test)]
+mod memory_store;
 mod messages;
 mod naming;
 pub mod outbox;
+pub mod ports;
 mod presence;
 mod room;
 mod rooms;

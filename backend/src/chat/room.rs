@@ -3,7 +3,7 @@
 
 use super::now_unix;
 use super::outbox::Frame;
-use crate::store::{Range, StoredMessage};
+use super::ports::{Range, StoredMessage};
 use confab_shared::limits::{MAX_HISTORY, MAX_HISTORY_BYTES};
 use confab_shared::server::{History, HistoryItem, ServerMessage};
 use confab_shared::{MessageId, UserId};

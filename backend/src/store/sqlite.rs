@@ -8,7 +8,7 @@
 //! were four or more: each a pair of thread wake-ups, which under a steady chat
 //! load cost more CPU than SQLite itself.
 
-use super::{
+use crate::chat::ports::{
     ArchivedRoom, Range, SessionTxn, Snapshot, Store, StoreError, StoredMessage, StoredRoom, Write,
 };
 use crate::config::Durability;
@@ -21,6 +21,18 @@ use sqlx::sqlite::{
 use sqlx::{ConnectOptions, Connection, QueryBuilder, Row, Sqlite, SqlitePool};
 use std::path::Path;
 use std::time::Duration;
+
+impl From<sqlx::Error> for StoreError {
+    fn from(error: sqlx::Error) -> Self {
+        StoreError::new("database", error)
+    }
+}
+
+impl From<sqlx::migrate::MigrateError> for StoreError {
+    fn from(error: sqlx::migrate::MigrateError) -> Self {
+        StoreError::new("database migration", error)
+    }
+}
 
 pub struct SqliteStore {
     /// For reads (history older than memory holds) and migrations.

@@ -7,6 +7,7 @@
 //! `write_timeout`.
 
 use super::conn::{Closing, WsConn};
+use super::context::Context;
 use super::frames::MAX_BATCH;
 use super::handshake::Socket;
 use super::heartbeat::{Due, Heartbeat};
@@ -17,7 +18,6 @@ use crate::chat::{
     outbox,
 };
 use crate::listener::SocketPermit;
-use crate::server::AppState;
 use std::net::IpAddr;
 use std::sync::Arc;
 use std::time::Duration;
@@ -30,14 +30,14 @@ use tokio_tungstenite::tungstenite::Message;
 /// The permits hold this connection's place under the connection and socket caps;
 /// `resume` is the token from `?resume=`, if any.
 pub async fn run(
-    app: Arc<AppState>,
+    app: Arc<Context>,
     socket: Socket,
     _permits: (OwnedSemaphorePermit, Option<SocketPermit>),
     resume: Option<String>,
     peer: IpAddr,
 ) {
     let mut conn = WsConn::new(socket);
-    let (outbox, inbox) = outbox::bounded(app.config.send_queue, app.config.send_queue_bytes);
+    let (outbox, inbox) = outbox::bounded(app.limits.send_queue, app.limits.send_queue_bytes);
     let earlier = match &resume {
         Some(token) => earlier_session(&app, token).await,
         None => None,
@@ -50,7 +50,7 @@ pub async fn run(
     let session = app.hub.with(|hub| hub.connect(outbox, arrival));
     tracing::info!(user_id = session.user, "connected");
     let end = serve(&app, session, &mut conn, &inbox).await;
-    let write_timeout = app.config.write_timeout();
+    let write_timeout = app.limits.write_timeout;
     if end.closes_after_acks() {
         // The client broke a rule, but what it sent before that and was stored
         // must still be acknowledged: stay until the hub lets go, then close.
@@ -79,7 +79,7 @@ pub async fn run(
 /// its recent transactions, so that a resend after the grace period or a restart is
 /// recognised. A live session needs none of this, but a look-up costs one indexed
 /// query on a reconnect, and deciding without the hub's lock would race.
-async fn earlier_session(app: &AppState, token: &str) -> Option<EarlierSession> {
+async fn earlier_session(app: &Context, token: &str) -> Option<EarlierSession> {
     let claim = app.signer.verify(token, tokens::now_ms())?;
     let since = crate::chat::now_unix() - TOKEN_LIFETIME.as_secs() as i64;
     let found = app
@@ -117,11 +117,11 @@ enum Event {
     Heartbeat(Due),
 }
 
-async fn serve(app: &AppState, session: SessionId, conn: &mut WsConn, inbox: &Inbox) -> End {
-    let config = &app.config;
+async fn serve(app: &Context, session: SessionId, conn: &mut WsConn, inbox: &Inbox) -> End {
+    let limits = &app.limits;
     let inbound = Inbound::new(app, session);
-    let mut heartbeat = Heartbeat::new(config.ping_interval(), config.pong_timeout());
-    let write_timeout = config.write_timeout();
+    let mut heartbeat = Heartbeat::new(limits.ping_interval, limits.pong_timeout);
+    let write_timeout = limits.write_timeout;
     loop {
         // Every branch is cancel-safe: whatever loses the race is still there next
         // time. Shutdown arrives through the inbox, so nothing here is shared.

@@ -1,8 +1,8 @@
 //! What a connection does with each frame the client sends: rate limits, then the
 //! hub; and why a connection ends.
 
+use super::context::Context;
 use crate::chat::SessionId;
-use crate::server::AppState;
 use confab_shared::ErrorCode;
 use governor::{DefaultDirectRateLimiter, Quota, RateLimiter};
 use std::num::NonZeroU32;
@@ -33,7 +33,7 @@ const BINARY_REFUSED: &str = "Binary frames are not supported; send JSON text";
 
 /// One connection's inbound side.
 pub struct Inbound<'a> {
-    app: &'a AppState,
+    app: &'a Context,
     session: SessionId,
     limiter: DefaultDirectRateLimiter,
     /// Excess frames per minute tolerated before the client is cut off.
@@ -41,8 +41,8 @@ pub struct Inbound<'a> {
 }
 
 impl<'a> Inbound<'a> {
-    pub fn new(app: &'a AppState, session: SessionId) -> Self {
-        let config = &app.config;
+    pub fn new(app: &'a Context, session: SessionId) -> Self {
+        let config = &app.limits;
         Self {
             app,
             session,

@@ -3,6 +3,7 @@
 
 mod conn;
 mod connection;
+pub mod context;
 pub use inbound::End;
 mod frames;
 mod handshake;
@@ -11,7 +12,6 @@ mod inbound;
 mod origin;
 
 use crate::listener::SocketPermit;
-use crate::server::AppState;
 use axum::extract::{FromRequestParts, Query, Request};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
@@ -24,6 +24,7 @@ use std::time::Duration;
 use tokio_tungstenite::tungstenite::Message;
 use tokio_tungstenite::tungstenite::protocol::{CloseFrame, WebSocketConfig};
 
+pub use context::{Context, Limits};
 pub use handshake::Handshake;
 pub use origin::origin_allowed;
 
@@ -47,7 +48,7 @@ pub mod close_code {
 
 /// `GET /` and `GET /ws` with an upgrade: checks the request, Origin and
 /// capacity, then hands the socket to its own task.
-pub async fn upgrade(app: Arc<AppState>, request: Request) -> Response {
+pub async fn upgrade(app: Arc<Context>, request: Request) -> Response {
     let (mut parts, _) = request.into_parts();
     // A malformed query (two `resume`s, say) is a 400 on every path.
     let params = match Query::<Params>::from_request_parts(&mut parts, &app).await {
@@ -63,7 +64,7 @@ pub async fn upgrade(app: Arc<AppState>, request: Request) -> Response {
         tracing::warn!(origin = ?headers.get("origin"), "refused WebSocket upgrade from foreign origin");
         return (StatusCode::FORBIDDEN, "Origin not allowed").into_response();
     }
-    let limit = app.config.max_frame_bytes;
+    let limit = app.limits.max_frame_bytes;
     let config = WebSocketConfig::default()
         .read_buffer_size(READ_BUFFER_BYTES)
         .write_buffer_size(0)

@@ -1,0 +1,166 @@
+//! A [`Store`] in memory, for the core's unit tests: the port is a real seam when
+//! the core runs against something other than SQLite.
+
+use super::ports::{
+    ArchivedRoom, Range, SessionTxn, Snapshot, Store, StoreError, StoredMessage, StoredRoom, Write,
+};
+use confab_shared::limits::SEED_ROOMS;
+use confab_shared::{MessageId, UnixSeconds};
+use futures_util::future::BoxFuture;
+use std::collections::BTreeMap;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
+
+/// Room name → archived or not, and its messages by id.
+type Rooms = BTreeMap<String, (bool, BTreeMap<MessageId, StoredMessage>)>;
+
+#[derive(Default)]
+pub struct MemoryStore {
+    rooms: Mutex<Rooms>,
+    /// While set, every write fails (a full disk, say).
+    pub failing: AtomicBool,
+}
+
+impl MemoryStore {
+    pub fn seeded() -> Arc<Self> {
+        let store = Self::default();
+        for room in SEED_ROOMS {
+            store.lock().insert(room.into(), (false, BTreeMap::new()));
+        }
+        Arc::new(store)
+    }
+
+    pub fn count(&self, room: &str) -> usize {
+        self.lock().get(room).map_or(0, |(_, m)| m.len())
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, Rooms> {
+        self.rooms.lock().expect("not poisoned")
+    }
+}
+
+fn refused() -> StoreError {
+    StoreError::new("memory store told to fail", "failing")
+}
+
+impl Store for MemoryStore {
+    fn load(&self, recent_per_room: u32) -> BoxFuture<'_, Result<Snapshot, StoreError>> {
+        Box::pin(async move {
+            let rooms = self.lock();
+            let mut snapshot = Snapshot::default();
+            for (name, (archived, messages)) in rooms.iter() {
+                if *archived {
+                    let next_id = messages.keys().max().map_or(1, |id| id + 1);
+                    snapshot.archived.push(ArchivedRoom {
+                        name: name.clone(),
+                        next_id,
+                    });
+                    continue;
+                }
+                let skip = messages.len().saturating_sub(recent_per_room as usize);
+                let recent = messages.values().skip(skip).cloned().collect();
+                snapshot.rooms.push(StoredRoom {
+                    name: name.clone(),
+                    recent,
+                });
+            }
+            Ok(snapshot)
+        })
+    }
+
+    fn write<'a>(&'a self, batch: &'a [Write]) -> BoxFuture<'a, Result<(), StoreError>> {
+        Box::pin(async move {
+            if self.failing.load(Ordering::Relaxed) {
+                return Err(refused());
+            }
+            let mut rooms = self.lock();
+            for write in batch {
+                match write {
+                    Write::Room { name, .. } => {
+                        rooms.entry(name.clone()).or_default().0 = false;
+                    }
+                    Write::ArchiveRoom { name, .. } => {
+                        rooms.entry(name.clone()).or_default().0 = true;
+                    }
+                    Write::Message(m) => {
+                        let room = rooms.entry(m.room.clone()).or_default();
+                        room.1.insert(m.id, (**m).clone());
+                    }
+                }
+            }
+            Ok(())
+        })
+    }
+
+    fn history<'a>(
+        &'a self,
+        room: &'a str,
+        range: Range,
+        limit: u32,
+    ) -> BoxFuture<'a, Result<Vec<StoredMessage>, StoreError>> {
+        Box::pin(async move {
+            let rooms = self.lock();
+            let Some((_, messages)) = rooms.get(room) else {
+                return Ok(Vec::new());
+            };
+            let limit = limit as usize;
+            let found: Vec<_> = match range {
+                Range::Latest => messages.values().rev().take(limit).cloned().collect(),
+                Range::Before(id) => messages
+                    .range(..id)
+                    .rev()
+                    .take(limit)
+                    .map(|(_, m)| m.clone())
+                    .collect(),
+                Range::After(id) => {
+                    return Ok(messages
+                        .range(id + 1..)
+                        .take(limit)
+                        .map(|(_, m)| m.clone())
+                        .collect());
+                }
+            };
+            Ok(found.into_iter().rev().collect())
+        })
+    }
+
+    fn message<'a>(
+        &'a self,
+        room: &'a str,
+        id: MessageId,
+    ) -> BoxFuture<'a, Result<Option<StoredMessage>, StoreError>> {
+        Box::pin(async move { Ok(self.lock().get(room).and_then(|(_, m)| m.get(&id).cloned())) })
+    }
+
+    fn session_txns(
+        &self,
+        session: u64,
+        since: UnixSeconds,
+        limit: u32,
+    ) -> BoxFuture<'_, Result<Vec<SessionTxn>, StoreError>> {
+        Box::pin(async move {
+            let rooms = self.lock();
+            let mut found: Vec<_> = rooms
+                .values()
+                .flat_map(|(_, messages)| messages.values())
+                .filter(|m| m.session == session && m.timestamp >= since)
+                .filter_map(|m| {
+                    Some((
+                        m.timestamp,
+                        SessionTxn {
+                            room: m.room.clone(),
+                            txn_id: m.txn_id.clone()?,
+                            id: m.id,
+                        },
+                    ))
+                })
+                .collect();
+            found.sort_by_key(|(at, _)| std::cmp::Reverse(*at));
+            Ok(found
+                .into_iter()
+                .take(limit as usize)
+                .map(|(_, t)| t)
+                .collect())
+        })
+    }
+}

@@ -1,0 +1,166 @@
+//! The core's ports: what it needs from the outside, as traits it owns, with the
+//! domain types they speak.
+//!
+//! - [`Store`]: durable rooms and messages. `store::SqliteStore` implements it; the
+//!   core's unit tests use [`super::memory_store::MemoryStore`].
+//! - [`Bus`]: fan-out of stored messages to other nodes. One node needs none:
+//!   [`LocalBus`] drops them. A second node's adapter plugs in here.
+//!
+//! Writes go through one group-commit loop ([`super::commit`]): the hub queues them,
+//! the loop writes everything queued in one batch through [`Store::write`], and
+//! only then does the hub broadcast, so a sender's echo always means "stored".
+
+use confab_shared::server::{HistoryItem, MessageKind};
+use confab_shared::{MessageId, UnixSeconds, UserId};
+use futures_util::future::BoxFuture;
+use std::sync::Arc;
+use thiserror::Error;
+
+/// A public message as stored, and as kept in a room's recent history.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoredMessage {
+    pub room: String,
+    pub id: MessageId,
+    pub from_id: UserId,
+    pub from_name: String,
+    pub content: String,
+    pub timestamp: UnixSeconds,
+    pub txn_id: Option<String>,
+    /// The sender's session key: with `room`, the scope of `txn_id`.
+    pub session: u64,
+}
+
+impl StoredMessage {
+    pub fn to_item(&self) -> HistoryItem {
+        HistoryItem {
+            kind: MessageKind::Message,
+            id: self.id,
+            room: self.room.clone(),
+            from_id: self.from_id,
+            from_name: self.from_name.clone(),
+            content: self.content.clone(),
+            timestamp: self.timestamp,
+        }
+    }
+}
+
+/// One write queued for the group commit.
+#[derive(Debug, Clone)]
+pub enum Write {
+    Room {
+        name: String,
+        created_at: UnixSeconds,
+        by: UserId,
+    },
+    Message(Arc<StoredMessage>),
+    /// The room was empty and silent long enough: hide it until created again.
+    ArchiveRoom {
+        name: String,
+        at: UnixSeconds,
+    },
+}
+
+/// A transaction a session stored: enough to answer a resend with its echo.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SessionTxn {
+    pub room: String,
+    pub txn_id: String,
+    pub id: MessageId,
+}
+
+/// An archived room: its name, and the id its next message will get.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ArchivedRoom {
+    pub name: String,
+    pub next_id: MessageId,
+}
+
+/// Which stored messages of a room to fetch.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Range {
+    Latest,
+    Before(MessageId),
+    After(MessageId),
+}
+
+/// One room as found at start-up.
+#[derive(Debug, Clone)]
+pub struct StoredRoom {
+    pub name: String,
+    /// Its latest messages, oldest first.
+    pub recent: Vec<StoredMessage>,
+}
+
+/// Everything the hub needs at start-up.
+#[derive(Debug, Clone, Default)]
+pub struct Snapshot {
+    pub rooms: Vec<StoredRoom>,
+    /// Highest user id that ever sent a message, so ids are never reused.
+    pub max_user_id: UserId,
+    pub archived: Vec<ArchivedRoom>,
+    /// The key resume tokens are signed with (see `chat::tokens`).
+    pub secret: [u8; 32],
+}
+
+/// Why storage failed: what was being done, and the adapter's own error as the
+/// source (the core knows no SQL, so it keeps the error without knowing its type).
+#[derive(Debug, Error)]
+#[error("storage failed: {context}")]
+pub struct StoreError {
+    pub context: &'static str,
+    #[source]
+    pub source: Box<dyn std::error::Error + Send + Sync>,
+}
+
+impl StoreError {
+    pub fn new(
+        context: &'static str,
+        source: impl Into<Box<dyn std::error::Error + Send + Sync>>,
+    ) -> Self {
+        Self {
+            context,
+            source: source.into(),
+        }
+    }
+}
+
+/// Durable storage. Implementations must make a batch durable, all or nothing,
+/// before `write` resolves.
+pub trait Store: Send + Sync + 'static {
+    fn load(&self, recent_per_room: u32) -> BoxFuture<'_, Result<Snapshot, StoreError>>;
+    fn write<'a>(&'a self, batch: &'a [Write]) -> BoxFuture<'a, Result<(), StoreError>>;
+    fn history<'a>(
+        &'a self,
+        room: &'a str,
+        range: Range,
+        limit: u32,
+    ) -> BoxFuture<'a, Result<Vec<StoredMessage>, StoreError>>;
+    /// One stored message, if it exists.
+    fn message<'a>(
+        &'a self,
+        room: &'a str,
+        id: MessageId,
+    ) -> BoxFuture<'a, Result<Option<StoredMessage>, StoreError>>;
+    /// The newest transactions (at most `limit`) stored by `session` since `since`.
+    fn session_txns(
+        &self,
+        session: u64,
+        since: UnixSeconds,
+        limit: u32,
+    ) -> BoxFuture<'_, Result<Vec<SessionTxn>, StoreError>>;
+}
+
+/// Where stored messages go beyond this node.
+pub trait Bus: Send + Sync + 'static {
+    /// Called once per stored message, in the order everyone sees. Must not block:
+    /// it runs under the hub's lock.
+    fn publish(&self, message: &Arc<StoredMessage>);
+}
+
+/// The bus of a single node: nothing to tell anyone.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct LocalBus;
+
+impl Bus for LocalBus {
+    fn publish(&self, _message: &Arc<StoredMessage>) {}
+}
