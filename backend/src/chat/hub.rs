@@ -2,24 +2,22 @@
 //! Rooms, messages, names and presence live in files of their own.
 
 use super::followup::Followup;
+use super::members::Members;
 use super::now_unix;
-use super::outbox::{Eviction, Frame, Outbox};
+use super::outbox::Outbox;
 use super::ports::{Bus, LocalBus, SessionTxn, Snapshot, Write};
 use super::presence::{Movement, presence};
 use super::rooms::{Room, RoomDirectory};
-use super::session::{RecentTxns, Txn};
-use super::tokens::{self, SessionKey, TokenClaim, TokenSigner};
+use super::tokens::{TokenClaim, TokenSigner};
 use confab_shared::client::{self, ClientMessage};
 use confab_shared::limits::DEFAULT_ROOM;
-use confab_shared::server::{ServerMessage, Stats, Welcome};
-use confab_shared::{ErrorCode, UnixSeconds, UserId};
-use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use confab_shared::server::{ServerMessage, Stats};
+use confab_shared::{ErrorCode, UserId};
+use std::collections::BTreeMap;
 use std::net::{IpAddr, Ipv4Addr};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 use tokio::sync::mpsc;
-
-const WELCOME_TEXT: &str = "Welcome to the chat room!";
 
 /// Tunables of the core.
 #[derive(Debug, Clone)]
@@ -41,7 +39,7 @@ pub struct HubSettings {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct SessionId {
     pub user: UserId,
-    conn: u64,
+    pub(super) conn: u64,
 }
 
 /// How a connection ended, which decides whether its user may resume.
@@ -81,48 +79,22 @@ pub struct EarlierSession {
     pub txns: Vec<SessionTxn>,
 }
 
-pub(super) struct Member {
-    pub name: String,
-    pub connected_at: UnixSeconds,
-    /// None while detached (dropped, within the resume grace period).
-    pub outbox: Option<Outbox>,
-    conn: u64,
-    pub session: SessionKey,
-    /// When this member's current token was issued: older tokens do not resume it.
-    token_issued_ms: u64,
-    detached_at: Option<Instant>,
-    pub peer: IpAddr,
-    pub rooms: BTreeSet<String>,
-    pub txns: RecentTxns,
-    /// Messages queued for storage and not yet committed.
-    pub in_flight: u32,
-    /// Closing once its in-flight messages are acknowledged; takes no more input.
-    pub leaving: bool,
-}
-
 /// All users and rooms, and the routing between them.
 ///
 /// Every method runs to completion without awaiting, under one lock
 /// ([`SharedHub`]); that lock is what gives every client the same order of messages.
 pub struct Hub {
-    pub(super) members: BTreeMap<UserId, Member>,
+    pub(super) members: Members,
     pub(super) rooms: BTreeMap<String, Room>,
     pub(super) directory: RoomDirectory,
-    /// Live sessions by key: a token resumes only the session it names.
-    sessions: HashMap<SessionKey, UserId>,
-    /// Name keys (`confab_shared::names::key`) of online users: no two alike.
-    pub(super) names: HashMap<String, UserId>,
-    /// Users within their resume grace period: the only ones `expire` must look at.
-    detached: HashSet<UserId>,
-    signer: Arc<TokenSigner>,
-    next_user_id: UserId,
-    next_conn: u64,
+    pub(super) signer: Arc<TokenSigner>,
+    pub(super) next_conn: u64,
     started: Instant,
     /// Members whose queue overflowed during the current operation; removed once it
     /// finishes, so a broadcast never mutates what it iterates.
-    overflowed: Vec<UserId>,
+    pub(super) overflowed: Vec<UserId>,
     /// The server is shutting down: connections are told so as they arrive.
-    closing: bool,
+    pub(super) closing: bool,
     /// The group-commit queue (see [`super::commit`]).
     pub(super) persist: mpsc::Sender<Write>,
     /// Where stored messages go beyond this node.
@@ -136,14 +108,10 @@ impl Hub {
     pub fn new(settings: HubSettings, persist: mpsc::Sender<Write>, snapshot: Snapshot) -> Self {
         let directory = RoomDirectory::new(settings.room_create_per_hour, snapshot.archived);
         let mut hub = Self {
-            members: BTreeMap::new(),
+            members: Members::new(snapshot.max_user_id),
             rooms: BTreeMap::new(),
             directory,
-            sessions: HashMap::new(),
-            names: HashMap::new(),
-            detached: HashSet::new(),
             signer: Arc::new(TokenSigner::new(snapshot.secret)),
-            next_user_id: snapshot.max_user_id + 1,
             next_conn: 0,
             started: Instant::now(),
             overflowed: Vec::new(),
@@ -176,132 +144,6 @@ impl Hub {
         self.members.len()
     }
 
-    /// Registers a connection. With the current token of a live session it takes
-    /// over that user (same id, name and rooms; no `join` broadcast; an older
-    /// connection of that user is closed) and issues a new token. Otherwise a new
-    /// `User<id>` joins `general`, inheriting the session key of a valid older token.
-    /// Either way the connection gets `welcome`, the `general` member list and its
-    /// history.
-    pub fn connect(&mut self, outbox: Outbox, arrival: Arrival) -> SessionId {
-        let session = self.admit(outbox, arrival);
-        if self.closing {
-            self.shut_down();
-        }
-        self.settle();
-        session
-    }
-
-    /// Tells every connection the server is shutting down (each then closes with
-    /// 1001), and every connection that arrives from now on. Nobody is removed, so
-    /// this broadcasts no `leave`.
-    ///
-    /// This travels through each connection's own queue rather than a shared
-    /// cancellation token, so a busy connection waits on nothing shared.
-    pub fn shut_down(&mut self) {
-        self.closing = true;
-        for member in self.members.values_mut() {
-            if let Some(outbox) = member.outbox.take() {
-                outbox.evict(Eviction::Shutdown);
-            }
-        }
-    }
-
-    fn admit(&mut self, outbox: Outbox, arrival: Arrival) -> SessionId {
-        self.next_conn += 1;
-        let conn = self.next_conn;
-        let now_ms = tokens::now_ms();
-        let claim = arrival
-            .resume
-            .as_deref()
-            .and_then(|token| self.signer.verify(token, now_ms));
-        let live = claim.and_then(|c| Some((c, *self.sessions.get(&c.session)?)));
-        if let Some((claim, user)) = live {
-            let member = self.members.get_mut(&user).expect("sessions name members");
-            if member.token_issued_ms == claim.issued_ms && !member.leaving {
-                if let Some(previous) = member.outbox.replace(outbox) {
-                    previous.evict(Eviction::Replaced);
-                }
-                member.conn = conn;
-                member.detached_at = None;
-                // A new token on every resume: one that leaked stops working now.
-                member.token_issued_ms = now_ms.max(claim.issued_ms + 1);
-                self.detached.remove(&user);
-                self.greet(user, true);
-                return SessionId { user, conn };
-            }
-        }
-        // A valid token of a session no longer live: keep its dedupe scope.
-        let inherited = claim.filter(|c| !self.sessions.contains_key(&c.session));
-        let session = inherited.map_or_else(tokens::random_u64, |c| c.session);
-        let mut txns = RecentTxns::default();
-        if let Some(earlier) = arrival.earlier.filter(|e| Some(e.claim) == inherited) {
-            for t in earlier.txns.iter().rev() {
-                txns.set(&t.room, &t.txn_id, Txn::Stored(t.id));
-            }
-        }
-
-        let user = self.next_user_id;
-        self.next_user_id += 1;
-        let name = format!("User{user}");
-        self.names.insert(confab_shared::names::key(&name), user);
-        self.sessions.insert(session, user);
-        self.members.insert(
-            user,
-            Member {
-                name: name.clone(),
-                connected_at: now_unix(),
-                outbox: Some(outbox),
-                conn,
-                session,
-                token_issued_ms: now_ms,
-                detached_at: None,
-                peer: arrival.peer,
-                rooms: BTreeSet::from([DEFAULT_ROOM.to_owned()]),
-                txns,
-                in_flight: 0,
-                leaving: false,
-            },
-        );
-        let general = self
-            .rooms
-            .get_mut(DEFAULT_ROOM)
-            .expect("general always exists");
-        general.members.insert(user);
-        let users_online = general.members.len();
-        self.greet(user, false);
-        let join = presence(Movement::Join, DEFAULT_ROOM, user, name, users_online);
-        self.announce_presence(DEFAULT_ROOM, &join, Some(user));
-        SessionId { user, conn }
-    }
-
-    fn greet(&mut self, user: UserId, resumed: bool) {
-        let member = &self.members[&user];
-        let token = self.signer.issue(TokenClaim {
-            session: member.session,
-            issued_ms: member.token_issued_ms,
-        });
-        let welcome = ServerMessage::Welcome {
-            content: Welcome {
-                user_id: user,
-                user_name: member.name.clone(),
-                message: WELCOME_TEXT.into(),
-                server_stats: self.stats(),
-                resume_token: Some(token),
-                resumed,
-            },
-            timestamp: now_unix(),
-        };
-        self.send(user, &welcome);
-        self.send(user, &self.users_frame(DEFAULT_ROOM, None));
-        // Encoded once per room and shared by every newcomer until the next message.
-        let history = self
-            .rooms
-            .get_mut(DEFAULT_ROOM)
-            .expect("general always exists")
-            .latest_frame(DEFAULT_ROOM);
-        self.push(user, history);
-    }
-
     /// Ends `session`'s connection. Ignored if the user has since connected again.
     pub fn disconnect(&mut self, session: SessionId, departure: Departure) {
         let Some(member) = self.members.get_mut(&session.user) else {
@@ -311,9 +153,7 @@ impl Hub {
             return;
         }
         if departure == Departure::Dropped && !self.settings.resume_grace.is_zero() {
-            member.outbox = None;
-            member.detached_at = Some(Instant::now());
-            self.detached.insert(session.user);
+            self.members.detach(session.user, Instant::now());
         } else {
             self.remove(session.user);
         }
@@ -341,18 +181,7 @@ impl Hub {
     /// Removes users whose resume grace period has run out, with `leave`; archives
     /// rooms that have been empty and silent long enough.
     pub fn expire(&mut self, now: Instant) {
-        let grace = self.settings.resume_grace;
-        let expired: Vec<UserId> = self
-            .detached
-            .iter()
-            .copied()
-            .filter(|id| {
-                self.members[id]
-                    .detached_at
-                    .is_some_and(|at| now.duration_since(at) >= grace)
-            })
-            .collect();
-        for user in expired {
+        for user in self.members.expired(now, self.settings.resume_grace) {
             self.remove(user);
         }
         self.archive_idle_rooms(now);
@@ -446,10 +275,7 @@ impl Hub {
     }
 
     pub(super) fn remove(&mut self, user: UserId) -> Option<Outbox> {
-        let member = self.members.remove(&user)?;
-        self.detached.remove(&user);
-        self.sessions.remove(&member.session);
-        self.names.remove(&confab_shared::names::key(&member.name));
+        let member = self.members.remove(user)?;
         for room in &member.rooms {
             let Some(r) = self.rooms.get_mut(room) else {
                 continue;
@@ -459,69 +285,12 @@ impl Hub {
                 Movement::Leave,
                 room,
                 user,
-                member.name.clone(),
+                member.name().to_owned(),
                 r.members.len(),
             );
             self.announce_presence(room, &leave, None);
         }
         member.outbox
-    }
-
-    /// Encodes once, then queues the same bytes for every member of `room` but `except`.
-    pub(super) fn broadcast_room(
-        &mut self,
-        room: &str,
-        message: &ServerMessage,
-        except: Option<UserId>,
-    ) {
-        let Some(room) = self.rooms.get(room) else {
-            return;
-        };
-        let frame = Frame::from(message.encode());
-        for &id in &room.members {
-            if Some(id) != except
-                && let Some(outbox) = self.members.get(&id).and_then(|m| m.outbox.as_ref())
-                && outbox.push(frame.clone()).is_err()
-            {
-                self.overflowed.push(id);
-            }
-        }
-    }
-
-    /// Queues one frame for every member, online or not.
-    pub(super) fn broadcast_all(&mut self, message: &ServerMessage) {
-        let frame = Frame::from(message.encode());
-        let everyone: Vec<UserId> = self.members.keys().copied().collect();
-        for id in everyone {
-            self.push(id, frame.clone());
-        }
-    }
-
-    pub(super) fn send(&mut self, user: UserId, message: &ServerMessage) {
-        self.push(user, Frame::from(message.encode()));
-    }
-
-    pub(super) fn send_error(&mut self, user: UserId, code: ErrorCode, text: &str) {
-        self.send(user, &ServerMessage::error(code, text, now_unix()));
-    }
-
-    pub(super) fn push(&mut self, user: UserId, frame: Frame) {
-        if let Some(outbox) = self.members.get(&user).and_then(|m| m.outbox.as_ref())
-            && outbox.push(frame).is_err()
-        {
-            self.overflowed.push(user);
-        }
-    }
-
-    /// Evicts members whose queue overflowed. Each eviction broadcasts `leave`, which
-    /// may overflow further queues, so this runs until nothing is left.
-    pub(super) fn settle(&mut self) {
-        while let Some(user) = self.overflowed.pop() {
-            if let Some(outbox) = self.remove(user) {
-                tracing::warn!(user_id = user, "send queue full; disconnecting slow client");
-                outbox.evict(Eviction::QueueFull);
-            }
-        }
     }
 }
 

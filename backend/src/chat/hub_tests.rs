@@ -1,6 +1,7 @@
 //! The hub driven directly, with channels standing in for sockets and storage.
 
 use super::*;
+use crate::chat::Eviction;
 use crate::chat::outbox::{self, Inbox, Received};
 use crate::chat::ports::{Snapshot, Write};
 use crate::chat::tokens;

@@ -49,7 +49,7 @@ impl Hub {
             }
             None => {}
         }
-        let (from_name, session) = (member.name.clone(), member.session);
+        let (from_name, session) = (member.name().to_owned(), member.session());
         let r = self.rooms.get_mut(&room).expect("members' rooms exist");
         let id = r.take_id();
         let stored = Arc::new(StoredMessage {
@@ -163,11 +163,11 @@ impl Hub {
             self.send_error(user, error.code(), &error.to_string());
             return;
         };
-        let to_name = target.name.clone();
+        let to_name = target.name().to_owned();
         let now = now_unix();
         let delivered = ServerMessage::PrivateMessage {
             from_id: user,
-            from_name: self.members[&user].name.clone(),
+            from_name: self.members[&user].name().to_owned(),
             content: content.clone(),
             timestamp: now,
         };

@@ -8,9 +8,11 @@
 //! be answered comes back to the caller as a [`Followup`].
 
 pub mod commit;
+mod connect;
 mod directory;
 mod followup;
 mod hub;
+mod members;
 #[cfg(test)]
 mod memory_store;
 mod messages;
@@ -20,6 +22,7 @@ pub mod ports;
 mod presence;
 mod room;
 mod rooms;
+mod routing;
 mod session;
 pub mod tokens;
 

@@ -20,17 +20,10 @@ impl Hub {
             let error = confab_shared::limits::NameError::Reserved;
             return self.send_error(user, ErrorCode::InvalidName, &error.to_string());
         }
-        if self.names.get(&key).is_some_and(|&holder| holder != user) {
+        let Ok(old_name) = self.members.rename(user, new_name.clone()) else {
             let text = format!("Name already in use: {new_name}");
             return self.send_error(user, ErrorCode::NameTaken, &text);
-        }
-        let member = self
-            .members
-            .get_mut(&user)
-            .expect("caller checked membership");
-        let old_name = std::mem::replace(&mut member.name, new_name.clone());
-        self.names.remove(&names::key(&old_name));
-        self.names.insert(key, user);
+        };
         let now = now_unix();
         let changed = ServerMessage::NameChanged {
             content: server::NameChanged {
@@ -51,13 +44,7 @@ impl Hub {
             timestamp: now,
         };
         let frame = super::Frame::from(renamed.encode());
-        let others: Vec<UserId> = self
-            .members
-            .keys()
-            .copied()
-            .filter(|&id| id != user)
-            .collect();
-        for id in others {
+        for id in self.members.ids().into_iter().filter(|&id| id != user) {
             self.push(id, frame.clone());
         }
     }

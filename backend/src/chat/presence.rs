@@ -27,7 +27,7 @@ impl Hub {
             .take(page)
             .map(|(&id, m)| UserInfo {
                 id,
-                name: m.name.clone(),
+                name: m.name().to_owned(),
                 connected_at: m.connected_at,
             })
             .collect();

@@ -113,7 +113,7 @@ impl Hub {
             .get_mut(&user)
             .expect("caller checked membership");
         member.rooms.insert(room.clone());
-        let name = member.name.clone();
+        let name = member.name().to_owned();
         if newly {
             let join = presence(Movement::Join, &room, user, name, users_online);
             self.announce_presence(&room, &join, Some(user));
@@ -151,7 +151,7 @@ impl Hub {
             let text = format!("You are not in room: {room}");
             return self.send_error(user, ErrorCode::NotInRoom, &text);
         }
-        let name = member.name.clone();
+        let name = member.name().to_owned();
         let r = self.rooms.get_mut(&room).expect("members' rooms exist");
         r.members.remove(&user);
         let leave = presence(Movement::Leave, &room, user, name, r.members.len());
