@@ -1,11 +1,11 @@
 //! Arrivals: a new user, or a session resumed on a new connection; and the
 //! greeting every connection gets.
 
+use super::events::{Movement, presence};
 use super::hub::{Arrival, Hub, SessionId};
 use super::members::Newcomer;
 use super::now_unix;
 use super::outbox::{Eviction, Outbox};
-use super::presence::{Movement, presence};
 use super::session::{RecentTxns, Txn};
 use super::tokens::{self, TokenClaim};
 use confab_shared::UserId;

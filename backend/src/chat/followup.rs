@@ -1,54 +1,10 @@
-//! Work the hub cannot finish from memory: it never awaits, so it hands the
-//! caller a [`Followup`], the caller asks the store, and gives the answer back.
+//! Finishing a [`Followup`] once the store has answered.
 
 use super::hub::Hub;
-use super::ports::{Range, StoreError, StoredMessage, Write};
+use super::ports::{StoredMessage, Write};
+use super::request::{Answer, Followup};
 use super::room::{Room, history_message, keep_oldest};
-use confab_shared::limits::MAX_HISTORY;
-use confab_shared::{ErrorCode, MessageId, UserId};
-
-/// A request the store must answer before the hub can reply to `user`.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Followup {
-    /// History older than the room keeps in memory.
-    History {
-        user: UserId,
-        room: String,
-        range: Range,
-        limit: u32,
-    },
-    /// A resent transaction whose stored message is no longer in memory: the echo.
-    Echo {
-        user: UserId,
-        room: String,
-        id: MessageId,
-        txn_id: String,
-    },
-    /// Creating a room that was archived: bring back its recent history first.
-    Revive { user: UserId, room: String },
-}
-
-/// What the store said, for [`Hub::complete`].
-pub enum Answer {
-    Messages(Result<Vec<StoredMessage>, StoreError>),
-    Message(Result<Option<StoredMessage>, StoreError>),
-}
-
-impl Followup {
-    /// The store query this followup needs. (Generic over a closure-free shape so
-    /// the adapter stays a thin match.)
-    pub async fn ask(&self, store: &dyn super::ports::Store) -> Answer {
-        match self {
-            Followup::History {
-                room, range, limit, ..
-            } => Answer::Messages(store.history(room, *range, *limit).await),
-            Followup::Echo { room, id, .. } => Answer::Message(store.message(room, *id).await),
-            Followup::Revive { room, .. } => {
-                Answer::Messages(store.history(room, Range::Latest, MAX_HISTORY).await)
-            }
-        }
-    }
-}
+use confab_shared::{ErrorCode, UserId};
 
 impl Hub {
     /// Finishes `followup` with the store's `answer`.

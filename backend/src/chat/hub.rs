@@ -1,13 +1,14 @@
 //! [`Hub`]: who is connected, their sessions, and delivery of frames.
 //! Rooms, messages, names and presence live in files of their own.
 
-use super::followup::Followup;
+use super::directory::RoomDirectory;
+use super::events::{Movement, presence};
 use super::members::Members;
 use super::now_unix;
 use super::outbox::Outbox;
 use super::ports::{Bus, LocalBus, SessionTxn, Snapshot, Write};
-use super::presence::{Movement, presence};
-use super::rooms::{Room, RoomDirectory};
+use super::request::Followup;
+use super::room::Room;
 use super::tokens::{TokenClaim, TokenSigner};
 use confab_shared::client::{self, ClientMessage};
 use confab_shared::limits::DEFAULT_ROOM;

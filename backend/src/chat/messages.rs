@@ -1,9 +1,9 @@
 //! Public messages (stored, then broadcast) and private ones (delivered at once).
 
-use super::followup::Followup;
 use super::hub::Hub;
 use super::now_unix;
 use super::ports::{StoredMessage, Write};
+use super::request::Followup;
 use super::session::Txn;
 use confab_shared::client::DecodeError;
 use confab_shared::server::{ErrorBody, ServerMessage};

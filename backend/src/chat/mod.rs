@@ -10,6 +10,7 @@
 pub mod commit;
 mod connect;
 mod directory;
+mod events;
 mod followup;
 mod hub;
 mod members;
@@ -20,15 +21,16 @@ mod naming;
 pub mod outbox;
 pub mod ports;
 mod presence;
+mod request;
 mod room;
 mod rooms;
 mod routing;
 mod session;
 pub mod tokens;
 
-pub use followup::{Answer, Followup};
 pub use hub::{Arrival, Departure, EarlierSession, Hub, HubSettings, SessionId, SharedHub};
 pub use outbox::{Eviction, Frame, Inbox, Outbox, Received};
+pub use request::{Answer, Followup};
 pub use session::TXNS_REMEMBERED;
 
 /// Seconds since the Unix epoch, now.

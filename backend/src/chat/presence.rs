@@ -4,14 +4,7 @@ use super::hub::Hub;
 use super::now_unix;
 use confab_shared::UserId;
 use confab_shared::limits::USERS_PAGE;
-use confab_shared::server::{self, Presence, ServerMessage, UserInfo};
-
-/// Whether someone came or went.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(super) enum Movement {
-    Join,
-    Leave,
-}
+use confab_shared::server::{self, ServerMessage, UserInfo};
 
 impl Hub {
     /// The members of `room`: all of them, or in a big room one page (after `after`).
@@ -82,38 +75,5 @@ impl Hub {
             self.broadcast_room(&room, &count, None);
         }
         self.settle();
-    }
-}
-
-/// The tutorial's `join` (sent as from the newcomer) or `leave` (sent as from the
-/// system), for `room`, with its member count after the change.
-pub(super) fn presence(
-    movement: Movement,
-    room: &str,
-    user: UserId,
-    name: String,
-    users_online: usize,
-) -> ServerMessage {
-    let content = Presence {
-        user_id: user,
-        user_name: name.clone(),
-        users_online,
-    };
-    let (timestamp, room) = (now_unix(), Some(room.to_owned()));
-    match movement {
-        Movement::Join => ServerMessage::Join {
-            from_id: user,
-            from_name: name,
-            content,
-            timestamp,
-            room,
-        },
-        Movement::Leave => ServerMessage::Leave {
-            from_id: server::SYSTEM_ID,
-            from_name: server::SYSTEM_NAME.into(),
-            content,
-            timestamp,
-            room,
-        },
     }
 }

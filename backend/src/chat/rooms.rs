@@ -1,12 +1,11 @@
 //! Rooms as users see them: listing, creating, joining, leaving, history, and
 //! archiving the ones left empty and silent.
 
-pub use super::directory::RoomDirectory;
-use super::followup::Followup;
+use super::events::{Movement, presence};
 use super::hub::Hub;
 use super::now_unix;
 use super::ports::{ArchivedRoom, Range, Write};
-use super::presence::{Movement, presence};
+use super::request::Followup;
 pub use super::room::Room;
 use confab_shared::limits::{MAX_HISTORY, SEED_ROOMS};
 use confab_shared::server::{RoomInfo, RoomJoined, RoomRef, ServerMessage};
