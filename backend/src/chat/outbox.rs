@@ -12,9 +12,48 @@ use std::collections::VecDeque;
 use std::sync::{Arc, Mutex, MutexGuard};
 use tokio::sync::Notify;
 
-/// One encoded text frame. Cloning it is a reference-count bump, so a broadcast is
-/// serialized once and the same bytes are shared by every recipient.
-pub type Frame = tokio_tungstenite::tungstenite::Utf8Bytes;
+/// One encoded text frame: UTF-8 JSON. Cloning it is a reference-count bump, so a
+/// broadcast is serialized once and the same bytes are shared by every recipient.
+/// The core's own type, so no socket library's type lives in the core.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Frame(bytes::Bytes);
+
+impl Frame {
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    pub fn as_bytes(&self) -> &[u8] {
+        &self.0
+    }
+
+    /// The frame's text. Always valid: a frame is only ever made from a `String`.
+    pub fn as_str(&self) -> &str {
+        std::str::from_utf8(&self.0).expect("frames are made from strings")
+    }
+}
+
+impl From<String> for Frame {
+    fn from(text: String) -> Self {
+        Self(bytes::Bytes::from(text))
+    }
+}
+
+impl From<&'static str> for Frame {
+    fn from(text: &'static str) -> Self {
+        Self(bytes::Bytes::from_static(text.as_bytes()))
+    }
+}
+
+impl std::fmt::Debug for Frame {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Frame({} bytes)", self.0.len())
+    }
+}
 
 /// Why the hub dropped a connection on its own initiative.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -201,7 +240,9 @@ mod tests {
 
     fn frames(received: Option<Received>) -> Vec<String> {
         match received {
-            Some(Received::Frames(frames)) => frames.iter().map(|f| f.to_string()).collect(),
+            Some(Received::Frames(frames)) => {
+                frames.iter().map(|f| f.as_str().to_owned()).collect()
+            }
             other => panic!("expected frames, got {other:?}"),
         }
     }

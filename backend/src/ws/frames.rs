@@ -112,8 +112,8 @@ mod tests {
     use super::*;
     use std::pin::Pin;
     use std::task::{Context, Poll};
+    use tokio_tungstenite::tungstenite::Message;
     use tokio_tungstenite::tungstenite::protocol::{Role, WebSocket};
-    use tokio_tungstenite::tungstenite::{Message, Utf8Bytes};
 
     /// A socket that takes at most 7 bytes per write, as a congested one may.
     #[derive(Default)]
@@ -161,10 +161,7 @@ mod tests {
             &"z".repeat(GATHER_BYTES - 4),
             "{\"type\":\"pong\"}",
         ];
-        let frames: Vec<Frame> = texts
-            .iter()
-            .map(|t| Utf8Bytes::from(t.to_string()))
-            .collect();
+        let frames: Vec<Frame> = texts.iter().map(|t| Frame::from(t.to_string())).collect();
         let mut socket = Trickle::default();
         write_text(&mut socket, &frames).await.unwrap();
         assert_eq!(read_as_client(socket.0, texts.len()), texts);
