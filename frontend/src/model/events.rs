@@ -1,0 +1,307 @@
+//! What each server frame does to the chat: [`Chat::apply`] dispatches, one
+//! function per event.
+
+use super::{Applied, Chat, Delivery, Entry, EntryKind, Me};
+use confab_shared::limits::DEFAULT_ROOM;
+use confab_shared::server::RoomInfo;
+use confab_shared::server::{
+    ErrorBody, History, NameChanged, Presence, RoomCount, RoomJoined, RoomRef, ServerMessage,
+    UserInfo, UserRenamed, Welcome,
+};
+use confab_shared::{ErrorCode, MessageId, UnixSeconds, UserId};
+
+/// A public message as it arrives.
+struct Incoming {
+    from_id: UserId,
+    from_name: String,
+    content: String,
+    timestamp: UnixSeconds,
+    txn_id: Option<String>,
+    id: Option<MessageId>,
+    room: Option<String>,
+}
+
+impl Chat {
+    pub fn apply(&mut self, message: ServerMessage) -> Applied {
+        let mut applied = Applied::default();
+        match message {
+            ServerMessage::Welcome { content, timestamp } => {
+                self.on_welcome(content, timestamp, &mut applied)
+            }
+            ServerMessage::Users {
+                content,
+                room,
+                total,
+                ..
+            } => self.on_users(content, room, total),
+            ServerMessage::RoomCount { content, .. } => self.on_room_count(content),
+            ServerMessage::History { content, .. } => self.on_history(content, &mut applied),
+            ServerMessage::RoomJoined { content, timestamp } => {
+                self.on_room_joined(content, timestamp)
+            }
+            ServerMessage::RoomLeft { content, .. } => self.on_room_left(content),
+            ServerMessage::Rooms { content, .. } => self.directory = content,
+            ServerMessage::RoomCreated { content, .. } => self.on_room_created(content),
+            ServerMessage::Join {
+                content,
+                timestamp,
+                room,
+                ..
+            } => self.on_join(content, timestamp, room),
+            ServerMessage::Leave {
+                content,
+                timestamp,
+                room,
+                ..
+            } => self.on_leave(content, timestamp, room),
+            ServerMessage::Message {
+                from_id,
+                from_name,
+                content,
+                timestamp,
+                txn_id,
+                id,
+                room,
+            } => {
+                let incoming = Incoming {
+                    from_id,
+                    from_name,
+                    content,
+                    timestamp,
+                    txn_id,
+                    id,
+                    room,
+                };
+                self.on_message(incoming, &mut applied)
+            }
+            ServerMessage::NameChanged { content, timestamp } => {
+                self.on_name_changed(content, timestamp)
+            }
+            ServerMessage::UserRenamed {
+                content, timestamp, ..
+            } => self.on_user_renamed(content, timestamp),
+            ServerMessage::PrivateMessage {
+                from_id,
+                from_name,
+                content,
+                timestamp,
+            } => {
+                let kind = EntryKind::PrivateIn { from_id, from_name };
+                self.line_in(&self.current.clone(), kind, content, timestamp);
+                applied.incoming = true;
+            }
+            ServerMessage::PrivateMessageSent {
+                to_id,
+                to_name,
+                content,
+                timestamp,
+            } => {
+                let kind = EntryKind::PrivateOut { to_id, to_name };
+                self.line_in(&self.current.clone(), kind, content, timestamp);
+            }
+            ServerMessage::Stats { .. } => {}
+            ServerMessage::Error { content, timestamp } => self.on_error(content, timestamp),
+        }
+        applied
+    }
+
+    fn on_welcome(&mut self, content: Welcome, timestamp: UnixSeconds, applied: &mut Applied) {
+        let first = self.me.is_none();
+        self.me = Some(Me {
+            id: content.user_id,
+            name: content.user_name.clone(),
+        });
+        self.resume_token = content.resume_token;
+        applied.welcomed = true;
+        applied.send = self.after_welcome(&content.user_name, content.resumed);
+        let text = if first {
+            content.message
+        } else {
+            "Reconnected".into()
+        };
+        self.note(text, timestamp);
+    }
+
+    fn on_users(&mut self, users: Vec<UserInfo>, room: Option<String>, total: Option<usize>) {
+        if let Some(t) = self.rooms.get_mut(room.as_deref().unwrap_or(DEFAULT_ROOM)) {
+            t.members = users;
+            t.total = total;
+        }
+    }
+
+    fn on_room_count(&mut self, count: RoomCount) {
+        if let Some(t) = self.rooms.get_mut(&count.room) {
+            t.total = Some(count.users_online);
+        }
+    }
+
+    fn on_history(&mut self, page: History, applied: &mut Applied) {
+        if let Some(more) = self.merge_history(&page.room, page.messages, page.truncated) {
+            applied.send.push(more);
+        }
+    }
+
+    fn on_room_joined(&mut self, joined: RoomJoined, timestamp: UnixSeconds) {
+        let timeline = self.rooms.entry(joined.room.clone()).or_default();
+        timeline.members = joined.users;
+        timeline.total = joined.total_users;
+        self.merge_history(&joined.room, joined.history, false);
+        if self.opening.as_deref() == Some(joined.room.as_str()) {
+            self.opening = None;
+            self.current = joined.room.clone();
+            self.note(format!("You joined #{}", joined.room), timestamp);
+        }
+    }
+
+    fn on_room_left(&mut self, left: RoomRef) {
+        self.rooms.remove(&left.room);
+        if self.current == left.room {
+            self.current = self
+                .rooms
+                .keys()
+                .next()
+                .cloned()
+                .unwrap_or_else(|| DEFAULT_ROOM.into());
+            self.rooms.entry(self.current.clone()).or_default();
+        }
+    }
+
+    fn on_room_created(&mut self, created: RoomRef) {
+        if !self.directory.iter().any(|r| r.name == created.room) {
+            self.directory.push(RoomInfo {
+                name: created.room,
+                members: 0,
+            });
+        }
+    }
+
+    fn on_join(&mut self, who: Presence, timestamp: UnixSeconds, room: Option<String>) {
+        let room = room.unwrap_or_else(|| DEFAULT_ROOM.into());
+        let Some(t) = self.rooms.get_mut(&room) else {
+            return;
+        };
+        if !t.members.iter().any(|u| u.id == who.user_id) {
+            t.members.push(UserInfo {
+                id: who.user_id,
+                name: who.user_name.clone(),
+                connected_at: timestamp,
+            });
+        }
+        let text = format!("{} joined", who.user_name);
+        self.line_in(&room, EntryKind::System, text, timestamp);
+    }
+
+    fn on_leave(&mut self, who: Presence, timestamp: UnixSeconds, room: Option<String>) {
+        let room = room.unwrap_or_else(|| DEFAULT_ROOM.into());
+        let Some(t) = self.rooms.get_mut(&room) else {
+            return;
+        };
+        t.members.retain(|u| u.id != who.user_id);
+        let mut text = format!("{} left", who.user_name);
+        let gone = !self
+            .rooms
+            .values()
+            .any(|t| t.members.iter().any(|u| u.id == who.user_id));
+        if gone
+            && self
+                .private_to
+                .as_ref()
+                .is_some_and(|(id, _)| *id == who.user_id)
+        {
+            self.private_to = None;
+            text.push_str("; private chat ended");
+        }
+        self.line_in(&room, EntryKind::System, text, timestamp);
+    }
+
+    fn on_message(&mut self, m: Incoming, applied: &mut Applied) {
+        let room = m.room.unwrap_or_else(|| DEFAULT_ROOM.into());
+        let own = self.my_id() == Some(m.from_id);
+        let Some(t) = self.rooms.get_mut(&room) else {
+            return;
+        };
+        let confirmed = match (&m.txn_id, m.id) {
+            (Some(txn), Some(id)) if own => t.confirm(txn, id, m.timestamp),
+            _ => false,
+        };
+        if confirmed {
+            return;
+        }
+        self.next_key += 1;
+        let entry = Entry {
+            key: self.next_key,
+            id: m.id,
+            kind: EntryKind::Public {
+                from_id: m.from_id,
+                from_name: m.from_name,
+                own,
+            },
+            text: m.content,
+            time: m.timestamp,
+            delivery: Delivery::Sent,
+        };
+        let added = match m.id {
+            Some(id) => t.insert_live(id, entry),
+            None => {
+                t.push_local(entry);
+                true
+            }
+        };
+        if added && !own {
+            applied.incoming = true;
+            if room != self.current {
+                t.unread += 1;
+            }
+        }
+    }
+
+    fn on_name_changed(&mut self, changed: NameChanged, timestamp: UnixSeconds) {
+        if let Some(me) = self.me.as_mut() {
+            me.name = changed.new_name.clone();
+            let id = me.id;
+            self.rename_member(id, &changed.new_name);
+        }
+        self.chosen_name = Some(changed.new_name.clone());
+        self.name_error = None;
+        self.note(format!("You are now {}", changed.new_name), timestamp);
+    }
+
+    fn on_user_renamed(&mut self, renamed: UserRenamed, timestamp: UnixSeconds) {
+        self.rename_member(renamed.user_id, &renamed.new_name);
+        if let Some((id, name)) = self.private_to.as_mut()
+            && *id == renamed.user_id
+        {
+            *name = renamed.new_name.clone();
+        }
+        let text = format!("{} is now {}", renamed.old_name, renamed.new_name);
+        self.note(text, timestamp);
+    }
+
+    fn on_error(&mut self, error: ErrorBody, timestamp: UnixSeconds) {
+        if let Some(txn) = &error.txn_id {
+            self.fail(txn);
+        }
+        match error.code {
+            Some(ErrorCode::InvalidName | ErrorCode::NameTaken) => {
+                self.name_error = Some(error.message.clone());
+            }
+            // Whatever kept a room from opening, the form stops waiting.
+            Some(
+                ErrorCode::NotFound
+                | ErrorCode::RoomExists
+                | ErrorCode::InvalidRoom
+                | ErrorCode::TooManyRooms
+                | ErrorCode::RateLimited
+                | ErrorCode::ServerBusy
+                | ErrorCode::StorageError,
+            ) => self.opening = None,
+            _ => {}
+        }
+        self.line_in(
+            &self.current.clone(),
+            EntryKind::Error,
+            error.message,
+            timestamp,
+        );
+    }
+}
