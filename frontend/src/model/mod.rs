@@ -9,7 +9,7 @@ pub use timeline::Timeline;
 
 use confab_shared::client::ClientMessage;
 use confab_shared::limits::{DEFAULT_ROOM, MAX_HISTORY};
-use confab_shared::server::{HistoryItem, RoomInfo, ServerMessage};
+use confab_shared::server::{HistoryItem, RoomInfo};
 use confab_shared::{MessageId, UnixSeconds, UserId};
 use std::collections::BTreeMap;
 

@@ -1,5 +1,6 @@
 use super::*;
 use confab_shared::ErrorCode;
+use confab_shared::server::ServerMessage;
 use confab_shared::server::{ErrorBody, MessageKind};
 use confab_shared::server::{
     History, NameChanged, Presence, RoomJoined, Stats, UserInfo, UserRenamed, Welcome,
