@@ -42,7 +42,7 @@ pub fn App() -> impl IntoView {
     let _ = window_event_listener_untyped("focus", seen);
 
     let people_open = RwSignal::new(false);
-    let online = move || chat.with(|c| c.timeline().member_count());
+    let online = Memo::new(move |_| chat.with(|c| c.timeline().member_count()));
     view! {
         <div class="app">
             <header class="topbar">

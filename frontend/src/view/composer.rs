@@ -16,7 +16,7 @@ pub fn Composer() -> impl IntoView {
     let ctx = ctx();
     let chat = ctx.chat;
     let draft = RwSignal::new(String::new());
-    let private_to = move || chat.with(|c| c.private_to.clone());
+    let private_to = Memo::new(move |_| chat.with(|c| c.private_to.clone()));
     let too_long = move || draft.with(|d| d.len() > MAX_CONTENT_BYTES);
 
     let send = move || {
@@ -57,7 +57,7 @@ pub fn Composer() -> impl IntoView {
         "Escape" => chat.update(|c| c.private_to = None),
         _ => {}
     };
-    let placeholder = move || match private_to() {
+    let placeholder = move || match private_to.get() {
         Some((_, name)) => format!("Private message to {name}…"),
         None if ctx.connected() => format!("Message #{}…", chat.with(|c| c.current.clone())),
         None => "Offline: messages will be sent when you reconnect".into(),
@@ -65,9 +65,9 @@ pub fn Composer() -> impl IntoView {
 
     view! {
         <form class="composer" on:submit=move |ev| { ev.prevent_default(); send(); }>
-            <Show when=move || private_to().is_some()>
+            <Show when=move || private_to.get().is_some()>
                 <div class="private-chip" data-testid="private-chip">
-                    <span>"Private to " <strong>{move || private_to().map(|(_, n)| n)}</strong></span>
+                    <span>"Private to " <strong>{move || private_to.get().map(|(_, n)| n)}</strong></span>
                     <button type="button" aria-label="Cancel private message" on:click=move |_| chat.update(|c| c.private_to = None)>"✕"</button>
                 </div>
             </Show>
@@ -82,7 +82,7 @@ pub fn Composer() -> impl IntoView {
                     on:input=move |ev| draft.set(event_target_value(&ev))
                     on:keydown=on_keydown
                 ></textarea>
-                <button type="submit" class="send" disabled=move || too_long() || (private_to().is_some() && !ctx.connected())>"Send"</button>
+                <button type="submit" class="send" disabled=move || too_long() || (private_to.get().is_some() && !ctx.connected())>"Send"</button>
             </div>
             <Show when=too_long>
                 <p class="field-error">{move || format!("Too long: {} of {MAX_CONTENT_BYTES} bytes", draft.with(|d| d.len()))}</p>

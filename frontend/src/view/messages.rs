@@ -102,8 +102,10 @@ pub fn MessageList() -> impl IntoView {
             ctx.connection.send(request);
         }
     };
-    let loading = move || chat.with(|c| c.timeline().loading_older);
-    let start = move || chat.with(|c| !c.timeline().more_before);
+    let loading = Memo::new(move |_| chat.with(|c| c.timeline().loading_older));
+    let start = Memo::new(move |_| chat.with(|c| !c.timeline().more_before));
+    // Recomputed on every frame, but the list hears of it only when it changed.
+    let entries = Memo::new(move |_| chat.with(|c| c.timeline().entries.clone()));
 
     view! {
         <div class="messages-wrap">
@@ -117,10 +119,10 @@ pub fn MessageList() -> impl IntoView {
                 data-testid="messages"
                 on:scroll=on_scroll
             >
-                <Show when=loading><div class="line">"Loading older messages…"</div></Show>
-                <Show when=start><div class="line start">"This is the beginning of the room"</div></Show>
+                <Show when=move || loading.get()><div class="line">"Loading older messages…"</div></Show>
+                <Show when=move || start.get()><div class="line start">"This is the beginning of the room"</div></Show>
                 <For
-                    each=move || chat.with(|c| c.timeline().entries.clone())
+                    each=move || entries.get()
                     key=|e| (e.key, e.delivery.clone())
                     children=|entry| view! { <EntryView entry /> }
                 />
@@ -139,17 +141,17 @@ pub fn MessageList() -> impl IntoView {
 pub fn RoomHeader() -> impl IntoView {
     let ctx = ctx();
     let chat = ctx.chat;
-    let room = move || chat.with(|c| c.current.clone());
-    let members = move || chat.with(|c| c.timeline().member_count());
+    let room = Memo::new(move |_| chat.with(|c| c.current.clone()));
+    let members = Memo::new(move |_| chat.with(|c| c.timeline().member_count()));
     let leave = move |_| {
-        let room = room();
+        let room = room.get();
         ctx.connection.send(ClientMessage::LeaveRoom { room });
     };
     view! {
         <div class="room-header">
             <h2 data-testid="room-title"><span class="hash">"#"</span>{room}</h2>
-            <span class="members">{move || format!("{} online", members())}</span>
-            <Show when=move || room() != confab_shared::limits::DEFAULT_ROOM>
+            <span class="members">{move || format!("{} online", members.get())}</span>
+            <Show when=move || room.get() != confab_shared::limits::DEFAULT_ROOM>
                 <button class="leave" on:click=leave disabled=move || !ctx.connected()>"Leave room"</button>
             </Show>
         </div>

@@ -9,23 +9,27 @@ use leptos::prelude::*;
 pub fn Sidebar(open: RwSignal<bool>) -> impl IntoView {
     let ctx = ctx();
     let chat = ctx.chat;
-    let my_id = move || chat.with(|c| c.my_id());
+    // Memos: each recomputes on every frame but notifies its views only when its
+    // value changed, so a message does not re-render the member list.
+    let my_id = Memo::new(move |_| chat.with(|c| c.my_id()));
+    let count = Memo::new(move |_| chat.with(|c| c.timeline().member_count()));
+    let members = Memo::new(move |_| chat.with(|c| c.timeline().members.clone()));
     view! {
         <aside id="sidebar" class="sidebar" class:open=move || open.get()>
             <NameForm />
             <Rooms open />
             <section class="online" aria-labelledby="online-heading">
                 <h2 id="online-heading">
-                    "Online" <span class="count" data-testid="online-count">{move || chat.with(|c| c.timeline().member_count())}</span>
+                    "Online" <span class="count" data-testid="online-count">{move || count.get()}</span>
                 </h2>
                 <ul class="users" data-testid="users">
                     <For
-                        each=move || chat.with(|c| c.timeline().members.clone())
+                        each=move || members.get()
                         key=|u| (u.id, u.name.clone())
                         children=move |user| {
                             let (id, name) = (user.id, user.name.clone());
-                            let is_me = move || my_id() == Some(id);
-                            let selected = move || chat.with(|c| c.private_to.as_ref().is_some_and(|(to, _)| *to == id));
+                            let is_me = move || my_id.get() == Some(id);
+                            let selected = Memo::new(move |_| chat.with(|c| c.private_to.as_ref().is_some_and(|(to, _)| *to == id)));
                             let choose = {
                                 let name = name.clone();
                                 move |_| {
