@@ -27,7 +27,6 @@ impl Hub {
         if self.closing {
             self.shut_down();
         }
-        self.settle();
         session
     }
 

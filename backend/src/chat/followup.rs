@@ -44,7 +44,6 @@ impl Hub {
                 );
             }
         }
-        self.settle();
     }
 
     /// Brings an archived room back with its latest stored messages and joins

@@ -158,7 +158,6 @@ impl Hub {
         } else {
             self.remove(session.user);
         }
-        self.settle();
     }
 
     /// The server is closing `session` for cause: it takes no more input, and it
@@ -176,7 +175,6 @@ impl Hub {
         if member.in_flight == 0 {
             self.remove(session.user);
         }
-        self.settle();
     }
 
     /// Removes users whose resume grace period has run out, with `leave`; archives
@@ -186,7 +184,6 @@ impl Hub {
             self.remove(user);
         }
         self.archive_idle_rooms(now);
-        self.settle();
     }
 
     /// Decodes one text frame from `session` and acts on it; bad input gets an
@@ -202,7 +199,6 @@ impl Hub {
                 None
             }
         };
-        self.settle();
         followup
     }
 
@@ -252,11 +248,19 @@ impl Hub {
         None
     }
 
+    /// Runs one operation, then evicts whoever's queue overflowed during it. Every
+    /// operation goes through here ([`SharedHub::with`] does), so no operation has
+    /// to remember to settle, and a broadcast never mutates what it iterates.
+    pub fn apply<R>(&mut self, operation: impl FnOnce(&mut Hub) -> R) -> R {
+        let result = operation(self);
+        self.settle();
+        result
+    }
+
     /// Sends `session` an `error` frame; the connection stays open.
     pub fn notify_error(&mut self, session: SessionId, code: ErrorCode, text: &str) {
         if self.is_current(session) {
             self.send_error(session.user, code, text);
-            self.settle();
         }
     }
 
@@ -312,7 +316,7 @@ impl SharedHub {
     /// connection, so a poisoned lock fails loudly instead.
     pub fn with<R>(&self, f: impl FnOnce(&mut Hub) -> R) -> R {
         let mut hub = self.0.lock().expect("the hub panicked earlier");
-        f(&mut hub)
+        hub.apply(f)
     }
 }
 

@@ -69,7 +69,7 @@ impl Harness {
         while let Ok(write) = self.stored.try_recv() {
             batch.push(write);
         }
-        self.hub.committed(&batch, ok);
+        self.hub.apply(|hub| hub.committed(&batch, ok));
         batch.len()
     }
 }
@@ -94,7 +94,7 @@ impl TestClient {
             resume: resume.map(str::to_owned),
             ..Arrival::default()
         };
-        let id = hub.connect(outbox, arrival);
+        let id = hub.apply(|hub| hub.connect(outbox, arrival));
         Self { id, inbox }
     }
 
@@ -134,8 +134,9 @@ impl TestClient {
     }
 }
 
+/// Drives the hub as `SharedHub::with` does: the operation, then settling.
 fn send(hub: &mut Hub, client: &TestClient, text: &str) {
-    assert_eq!(hub.handle_text(client.id, text), None);
+    assert_eq!(hub.apply(|hub| hub.handle_text(client.id, text)), None);
 }
 
 fn only_error(frames: Vec<ServerMessage>) -> String {

@@ -108,7 +108,6 @@ impl Hub {
                 }
             }
         }
-        self.settle();
     }
 
     /// One of `user`'s messages is settled; a member closing for cause leaves once

@@ -74,6 +74,5 @@ impl Hub {
             };
             self.broadcast_room(&room, &count, None);
         }
-        self.settle();
     }
 }

@@ -54,7 +54,8 @@ impl Hub {
     }
 
     /// Evicts members whose queue overflowed. Each eviction broadcasts `leave`, which
-    /// may overflow further queues, so this runs until nothing is left.
+    /// may overflow further queues, so this runs until nothing is left. Called only
+    /// by [`Hub::apply`], after every operation.
     pub(super) fn settle(&mut self) {
         while let Some(user) = self.overflowed.pop() {
             if let Some(outbox) = self.remove(user) {
