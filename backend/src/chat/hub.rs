@@ -192,14 +192,13 @@ impl Hub {
         if !self.is_current(session) {
             return None;
         }
-        let followup = match client::decode(text) {
+        match client::decode(text) {
             Ok(message) => self.handle(session.user, message),
             Err(error) => {
                 self.send_error(session.user, error.code(), &error.to_string());
                 None
             }
-        };
-        followup
+        }
     }
 
     fn handle(&mut self, user: UserId, message: ClientMessage) -> Option<Followup> {
