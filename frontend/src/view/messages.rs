@@ -44,7 +44,9 @@ pub fn MessageList() -> impl IntoView {
             let entries = &c.timeline().entries;
             Shown {
                 room: c.current.clone(),
-                first: entries.first().map(|e| e.key),
+                // The first *message*: local notes ("Welcome…") stay on top, and
+                // older pages are inserted below them.
+                first: entries.iter().find(|e| e.id.is_some()).map(|e| e.key),
                 last: entries.last().map(|e| e.key),
             }
         });
