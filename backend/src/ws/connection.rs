@@ -111,21 +111,6 @@ async fn drain(conn: &mut WsConn, inbox: &Inbox, limit: Duration) -> bool {
     matches!(written, Ok(Ok(())))
 }
 
-/// Runs `write`, failing it if it takes longer than `limit`.
-///
-/// Almost every write completes in its first poll (the kernel takes the bytes), and
-/// a `timeout` costs a timer registered and cancelled per write, with the timer
-/// wheel's lock each time. So: poll once, and arm the timer only if the write must
-/// wait for a slow client.
-async fn write_within(limit: Duration, write: impl Future<Output = std::io::Result<()>>) -> bool {
-    let mut write = std::pin::pin!(write);
-    let first = std::future::poll_fn(|cx| Poll::Ready(write.as_mut().poll(cx))).await;
-    match first {
-        Poll::Ready(done) => done.is_ok(),
-        Poll::Pending => matches!(timeout(limit, write).await, Ok(Ok(()))),
-    }
-}
-
 /// What woke the connection.
 enum Event {
     Outgoing(Received),
@@ -149,7 +134,7 @@ async fn serve(app: &Context, session: SessionId, conn: &mut WsConn, inbox: &Inb
         match event {
             Event::Outgoing(Received::Frames(mut batch)) => {
                 let write = conn.send_batch(batch.make_contiguous());
-                if !write_within(write_timeout, write).await {
+                if !matches!(timeout(write_timeout, write).await, Ok(Ok(()))) {
                     return End::WriteFailed;
                 }
             }
@@ -174,27 +159,5 @@ async fn serve(app: &Context, session: SessionId, conn: &mut WsConn, inbox: &Inb
                 }
             }
         }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[tokio::test(start_paused = true)]
-    async fn writes_are_bounded_in_time_whether_or_not_they_finish_at_once() {
-        let limit = Duration::from_secs(10);
-        assert!(write_within(limit, async { Ok(()) }).await);
-        assert!(!write_within(limit, async { Err(std::io::ErrorKind::BrokenPipe.into()) }).await);
-        // A write that must wait, and then finishes in time.
-        let slow = async {
-            tokio::time::sleep(Duration::from_secs(3)).await;
-            Ok(())
-        };
-        assert!(write_within(limit, slow).await);
-        // A client that never takes the bytes.
-        let started = tokio::time::Instant::now();
-        assert!(!write_within(limit, std::future::pending()).await);
-        assert_eq!(started.elapsed(), limit);
     }
 }
