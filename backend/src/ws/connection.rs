@@ -20,7 +20,6 @@ use crate::chat::{
 use crate::listener::SocketPermit;
 use std::net::IpAddr;
 use std::sync::Arc;
-use std::task::Poll;
 use std::time::Duration;
 use tokio::sync::OwnedSemaphorePermit;
 use tokio::time::timeout;
