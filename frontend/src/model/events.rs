@@ -1,7 +1,7 @@
 //! What each server frame does to the chat: [`Chat::apply`] dispatches, one
 //! function per event.
 
-use super::{Applied, Chat, Delivery, Entry, EntryKind, Me};
+use super::{Applied, Chat, Entry, EntryKind, Me};
 use confab_shared::limits::DEFAULT_ROOM;
 use confab_shared::server::RoomInfo;
 use confab_shared::server::{
@@ -228,18 +228,12 @@ impl Chat {
             return;
         }
         self.next_key += 1;
-        let entry = Entry {
-            key: self.next_key,
-            id: m.id,
-            kind: EntryKind::Public {
-                from_id: m.from_id,
-                from_name: m.from_name,
-                own,
-            },
-            text: m.content,
-            time: m.timestamp,
-            delivery: Delivery::Sent,
+        let kind = EntryKind::Public {
+            from_id: m.from_id,
+            from_name: m.from_name,
+            own,
         };
+        let entry = Entry::stored(self.next_key, m.id, kind, m.content, m.timestamp);
         let added = match m.id {
             Some(id) => t.insert_live(id, entry),
             None => {

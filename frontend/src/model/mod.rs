@@ -175,18 +175,12 @@ impl Chat {
         for m in messages {
             self.next_key += 1;
             let own = my_id == Some(m.from_id);
-            let entry = Entry {
-                key: self.next_key,
-                id: Some(m.id),
-                kind: EntryKind::Public {
-                    from_id: m.from_id,
-                    from_name: m.from_name,
-                    own,
-                },
-                text: m.content,
-                time: m.timestamp,
-                delivery: Delivery::Sent,
+            let kind = EntryKind::Public {
+                from_id: m.from_id,
+                from_name: m.from_name,
+                own,
             };
+            let entry = Entry::stored(self.next_key, Some(m.id), kind, m.content, m.timestamp);
             timeline.insert(m.id, entry);
         }
         if (was_older && !full) || timeline.first_id() == Some(1) || timeline.first_id().is_none() {

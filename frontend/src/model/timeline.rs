@@ -153,6 +153,24 @@ impl Timeline {
 }
 
 impl Entry {
+    /// A line as the server stored it (or sent it, for one without an id).
+    pub(super) fn stored(
+        key: u64,
+        id: Option<MessageId>,
+        kind: EntryKind,
+        text: String,
+        time: i64,
+    ) -> Self {
+        Entry {
+            key,
+            id,
+            kind,
+            text,
+            time,
+            delivery: Delivery::Sent,
+        }
+    }
+
     pub(super) fn awaits(&self, txn: &str) -> bool {
         matches!(&self.delivery, Delivery::Pending { txn_id } | Delivery::Failed { txn_id } if txn_id == txn)
     }
