@@ -301,6 +301,16 @@ impl Hub {
 /// The hub behind a lock, shared by every connection.
 ///
 /// A plain `std` mutex: critical sections never await and only queue frames.
+///
+/// One lock per node is what gives every client the same order of messages, and
+/// it caps a node at about one core of routing. Where sharding would cut it: the
+/// order only has to be the same *within a room*, so each `Room` (its members, its
+/// ids, its recent history) could sit behind a lock of its own, with `Members`
+/// behind another. A public message would then take only its room's lock (to get
+/// its id and fan out) and read members' queues through their `Outbox` handles,
+/// which already lock on their own. Operations that span rooms (a user leaving
+/// every room, a rename) would take the room locks in name order to stay
+/// deadlock-free.
 pub struct SharedHub(Mutex<Hub>);
 
 impl SharedHub {
