@@ -34,8 +34,7 @@ pub enum Answer {
 }
 
 impl Followup {
-    /// The store query this followup needs. (Generic over a closure-free shape so
-    /// the adapter stays a thin match.)
+    /// Asks `store` what this followup needs.
     pub async fn ask(&self, store: &dyn Store) -> Answer {
         match self {
             Followup::History {

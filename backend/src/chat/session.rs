@@ -21,41 +21,60 @@ pub enum Txn {
     Stored(MessageId),
 }
 
-/// (room, txn_id)
-type TxnKey = (String, String);
-
 /// A bounded map of recent transactions, oldest forgotten first.
+///
+/// Keyed by `txn_id`, then room: the lookup on every message borrows both strings
+/// instead of building an owned (room, txn_id) key. A txn_id is almost always used
+/// in one room only, so the inner list is one entry long.
 #[derive(Debug, Default)]
 pub struct RecentTxns {
-    states: HashMap<TxnKey, Txn>,
-    order: VecDeque<TxnKey>,
+    states: HashMap<String, Vec<(String, Txn)>>,
+    /// (txn_id, room), oldest first.
+    order: VecDeque<(String, String)>,
 }
 
 impl RecentTxns {
     pub fn get(&self, room: &str, txn_id: &str) -> Option<Txn> {
-        // Borrowed lookups of a tuple key need an owned key; txn ids are short.
-        self.states
-            .get(&(room.to_owned(), txn_id.to_owned()))
-            .copied()
+        let rooms = self.states.get(txn_id)?;
+        rooms
+            .iter()
+            .find(|(r, _)| r == room)
+            .map(|&(_, state)| state)
     }
 
     pub fn set(&mut self, room: &str, txn_id: &str, state: Txn) {
-        let key = (room.to_owned(), txn_id.to_owned());
-        if self.states.insert(key.clone(), state).is_none() {
-            self.order.push_back(key);
-            if self.order.len() > TXNS_REMEMBERED
-                && let Some(oldest) = self.order.pop_front()
-            {
-                self.states.remove(&oldest);
-            }
+        let rooms = self.states.entry(txn_id.to_owned()).or_default();
+        if let Some(known) = rooms.iter_mut().find(|(r, _)| r == room) {
+            known.1 = state;
+            return;
+        }
+        rooms.push((room.to_owned(), state));
+        self.order.push_back((txn_id.to_owned(), room.to_owned()));
+        if self.order.len() > TXNS_REMEMBERED
+            && let Some((txn, room)) = self.order.pop_front()
+        {
+            self.remove(&room, &txn);
         }
     }
 
     pub fn forget(&mut self, room: &str, txn_id: &str) {
-        let key = (room.to_owned(), txn_id.to_owned());
-        if self.states.remove(&key).is_some() {
-            self.order.retain(|k| *k != key);
+        if self.remove(room, txn_id) {
+            self.order.retain(|(t, r)| !(t == txn_id && r == room));
         }
+    }
+
+    /// Drops the entry from the map only; true if it was there.
+    fn remove(&mut self, room: &str, txn_id: &str) -> bool {
+        let Some(rooms) = self.states.get_mut(txn_id) else {
+            return false;
+        };
+        let before = rooms.len();
+        rooms.retain(|(r, _)| r != room);
+        let removed = rooms.len() < before;
+        if rooms.is_empty() {
+            self.states.remove(txn_id);
+        }
+        removed
     }
 }
 
