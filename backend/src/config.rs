@@ -94,6 +94,20 @@ pub struct Config {
     )]
     pub room_archive_after_secs: u64,
 
+    /// Whether visitors without an account may chat (`on`, as in the tutorial), or
+    /// must sign in first (`off`: a socket without a session gets an
+    /// `error` with code `sign_in_required` and is closed with 1008).
+    #[arg(long, env = "CONFAB_GUESTS", value_enum, default_value_t = Guests::On)]
+    pub guests: Guests,
+
+    /// Sign-in attempts a minute for one account name.
+    #[arg(long, env = "CONFAB_SIGN_IN_PER_MINUTE", default_value_t = 5)]
+    pub sign_in_per_minute: u32,
+
+    /// Sign-in and sign-up attempts a minute from one client address.
+    #[arg(long, env = "CONFAB_AUTH_PER_ADDRESS_PER_MINUTE", default_value_t = 20)]
+    pub auth_per_address_per_minute: u32,
+
     /// Most simultaneous WebSocket connections. Past it, a newcomer gets an
     /// "Server is full" error and close code 1013.
     #[arg(long, env = "CONFAB_MAX_CONNECTIONS", default_value_t = 10_000)]
@@ -195,6 +209,21 @@ impl Config {
         origins.extend(self.allowed_origins.iter().cloned());
         origins
     }
+
+    /// Session cookies are `Secure` when users reach the server over HTTPS (a TLS
+    /// proxy named in `--public-origin`).
+    pub fn secure_cookie(&self) -> bool {
+        self.public_origins
+            .iter()
+            .any(|o| o.to_ascii_lowercase().starts_with("https://"))
+    }
+}
+
+/// Whether visitors without an account may chat.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Guests {
+    On,
+    Off,
 }
 
 /// `http://` with the listen address, and the loopback names with its port. A

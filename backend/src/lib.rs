@@ -2,6 +2,7 @@
 //! ([`ws`]), durable storage ([`store`]), and the embedded web client ([`assets`]),
 //! served on one port.
 
+pub mod api;
 pub mod assets;
 pub mod chat;
 pub mod config;

@@ -1,10 +1,13 @@
 //! The HTTP server: routes, shared state, and graceful shutdown.
 
+use crate::chat::account::AccountStore;
+use crate::chat::auth::Auth;
 use crate::chat::{self, ports::Store};
 use crate::chat::{Hub, HubSettings, SharedHub};
+use crate::config::Guests;
 use crate::listener::{self, SocketLimits};
 use crate::store::SqliteStore;
-use crate::{Config, assets, ws};
+use crate::{Config, api, assets, ws};
 use anyhow::Context;
 use axum::Router;
 use axum::extract::{Request, State};
@@ -26,12 +29,16 @@ pub struct AppState {
     pub config: Config,
     pub hub: Arc<SharedHub>,
     pub sockets: Arc<ws::Context>,
+    pub api: Arc<api::Context>,
 }
 
 impl AppState {
     /// Loads rooms and recent history from `store` and starts the background tasks:
     /// the group commit, and the expiry of sessions past their resume grace period.
-    pub async fn start(mut config: Config, store: Arc<dyn Store>) -> anyhow::Result<Arc<Self>> {
+    pub async fn start<S: Store + AccountStore>(
+        mut config: Config,
+        store: Arc<S>,
+    ) -> anyhow::Result<Arc<Self>> {
         // A healthy client must be able to take one whole commit batch at once.
         let min_queue = 2 * chat::commit::MAX_BATCH;
         if config.send_queue < min_queue {
@@ -55,10 +62,22 @@ impl AppState {
         let signer = hub.signer();
         let hub = Arc::new(SharedHub::new(hub));
         tokio::spawn(chat::commit::run(store.clone(), persist_rx, hub.clone()));
+        let auth = Arc::new(Auth::new(store.clone(), hub.clone()));
+        let api = Arc::new(api::Context {
+            auth: auth.clone(),
+            origins: config.origins(),
+            limits: api::SignInLimits::new(
+                config.sign_in_per_minute,
+                config.auth_per_address_per_minute,
+            ),
+            secure_cookie: config.secure_cookie(),
+        });
         let sockets = Arc::new(ws::Context {
             hub: hub.clone(),
             store,
             signer,
+            auth,
+            guests: config.guests == Guests::On,
             origins: config.origins(),
             connections: Arc::new(Semaphore::new(config.max_connections)),
             tasks: TaskTracker::new(),
@@ -67,6 +86,7 @@ impl AppState {
         let app = Arc::new(Self {
             hub,
             sockets,
+            api,
             config,
         });
         tokio::spawn(expire_sessions(Arc::downgrade(&app)));
@@ -104,14 +124,16 @@ async fn expire_sessions(app: std::sync::Weak<AppState>) {
 
 /// `/` serves the web client, or the WebSocket when the request is an upgrade (the
 /// tutorial's client connects to `ws://host:port` with no path); `/ws` is the
-/// WebSocket only; every other path is a client asset.
-pub fn router(app: Arc<ws::Context>) -> Router {
+/// WebSocket only; `/api/...` is the accounts API; every other path is a client
+/// asset.
+pub fn router(app: &AppState) -> Router {
     Router::new()
         .route("/", get(root))
         .route("/ws", get(socket))
+        .with_state(app.sockets.clone())
+        .merge(api::router(app.api.clone()))
         .fallback(assets::serve)
         .layer(CompressionLayer::new())
-        .with_state(app)
 }
 
 async fn root(State(app): State<Arc<ws::Context>>, request: Request) -> Response {
@@ -155,7 +177,7 @@ pub async fn run(
         tracing::info!("shutting down");
         hub.with(|hub| hub.shut_down());
     };
-    listener::serve(listener, router(app.sockets.clone()), limits, signal).await;
+    listener::serve(listener, router(&app), limits, signal).await;
 
     app.sockets.tasks.close();
     if tokio::time::timeout(grace, app.sockets.tasks.wait())

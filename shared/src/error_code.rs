@@ -30,6 +30,16 @@ pub enum ErrorCode {
     StorageError,
     ServerFull,
     BinaryUnsupported,
+    /// Wrong username or password (one code for both, so names cannot be probed).
+    InvalidCredentials,
+    /// The password is too short or too long.
+    InvalidPassword,
+    /// No valid session: sign in first (also: guests are not allowed here).
+    SignInRequired,
+    /// The request body is not the JSON expected, or too large.
+    InvalidBody,
+    /// The request's `Origin` is not one of the server's.
+    ForbiddenOrigin,
     /// A code this client does not know yet (sent by a newer server).
     #[serde(other)]
     Unknown,

@@ -8,8 +8,10 @@
 //! - [`client`]: frames a client sends, and [`client::decode`], which turns raw
 //!   text into a validated [`client::ClientMessage`] or the exact error to reply.
 //! - [`server`]: frames the server sends.
+//! - [`api`]: the HTTP API for accounts and sessions.
 //! - [`limits`]: the bounds both ends enforce (names, message sizes).
 
+pub mod api;
 pub mod client;
 pub mod error_code;
 pub mod limits;

@@ -168,6 +168,16 @@ pub struct Welcome {
     /// Confab extension: true when this connection resumed an earlier session.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub resumed: bool,
+    /// Confab extension: the account this connection signed in as; absent for a guest.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub account: Option<AccountInfo>,
+}
+
+/// The account of a signed-in connection, as `welcome` tells it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AccountInfo {
+    pub username: String,
+    pub role: crate::api::Role,
 }
 
 /// One stored public message, as in a `message` event plus its `id` and `room`.

@@ -21,6 +21,7 @@ fn welcome_has_the_tutorial_shape() {
             },
             resume_token: None,
             resumed: false,
+            account: None,
         },
         timestamp: 1_700_000_000,
     };

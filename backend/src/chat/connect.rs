@@ -1,16 +1,17 @@
 //! Arrivals: a new user, or a session resumed on a new connection; and the
 //! greeting every connection gets.
 
+use super::account::Account;
 use super::events::{Movement, presence};
 use super::hub::{Arrival, Hub, SessionId};
-use super::members::Newcomer;
+use super::members::{Link, Newcomer};
 use super::now_unix;
 use super::outbox::{Eviction, Outbox};
 use super::session::{RecentTxns, Txn};
-use super::tokens::{self, TokenClaim};
-use confab_shared::UserId;
+use super::tokens::{self, SessionKey, TokenClaim};
 use confab_shared::limits::DEFAULT_ROOM;
-use confab_shared::server::{ServerMessage, Welcome};
+use confab_shared::server::{AccountInfo, ServerMessage, Welcome};
+use confab_shared::{UserId, names};
 use std::collections::BTreeSet;
 
 const WELCOME_TEXT: &str = "Welcome to the chat room!";
@@ -39,8 +40,8 @@ impl Hub {
     pub fn shut_down(&mut self) {
         self.closing = true;
         for member in self.members.iter_mut() {
-            if let Some(outbox) = member.outbox.take() {
-                outbox.evict(Eviction::Shutdown);
+            for link in member.links.drain(..) {
+                link.outbox.evict(Eviction::Shutdown);
             }
         }
     }
@@ -48,6 +49,14 @@ impl Hub {
     fn admit(&mut self, outbox: Outbox, arrival: Arrival) -> SessionId {
         self.next_conn += 1;
         let conn = self.next_conn;
+        let link = Link {
+            conn,
+            outbox,
+            leaving: false,
+        };
+        if let Some(account) = arrival.account.clone() {
+            return self.admit_account(account, link, arrival);
+        }
         let now_ms = tokens::now_ms();
         let claim = arrival
             .resume
@@ -56,14 +65,16 @@ impl Hub {
         let live = claim.and_then(|c| Some((c, self.members.by_session(c.session)?)));
         if let Some((claim, user)) = live {
             let member = self.members.get_mut(&user).expect("sessions name members");
-            if member.token_issued_ms == claim.issued_ms && !member.leaving {
+            let leaving = member.links.iter().any(|l| l.leaving);
+            if member.role.is_none() && member.token_issued_ms == claim.issued_ms && !leaving {
                 // A new token on every resume: one that leaked stops working now.
                 member.token_issued_ms = now_ms.max(claim.issued_ms + 1);
-                if let Some(previous) = self.members.reattach(user, outbox, conn) {
-                    previous.evict(Eviction::Replaced);
+                let previous: Vec<u64> = member.links.iter().map(|l| l.conn).collect();
+                let session = self.attach(user, link, true);
+                for old in previous {
+                    self.drop_link(user, old, Some(Eviction::Replaced));
                 }
-                self.greet(user, true);
-                return SessionId { user, conn };
+                return session;
             }
         }
         // A valid token of a session no longer live: keep its dedupe scope.
@@ -76,28 +87,78 @@ impl Hub {
             }
         }
         let user = self.members.add(Newcomer {
-            outbox,
-            conn,
+            account: None,
+            link,
             session,
             token_issued_ms: now_ms,
             peer: arrival.peer,
             rooms: BTreeSet::from([DEFAULT_ROOM.to_owned()]),
             txns,
+            resumable: arrival.resumable,
         });
+        self.arrive(user, conn)
+    }
+
+    /// A signed-in connection: another tab of a member already here (online, or
+    /// within its grace period), or the account's first, which joins `general`. A
+    /// guest showing the account's name is renamed to its default name first.
+    fn admit_account(&mut self, account: Account, link: Link, arrival: Arrival) -> SessionId {
+        let user = account.user_id;
+        let conn = link.conn;
+        if self.members.contains_key(&user) {
+            return self.attach(user, link, false);
+        }
+        let key = names::key(&account.username);
+        if let Some(guest) = self.members.shown_by(&key) {
+            self.rename_to_default(guest);
+        }
+        self.members.add(Newcomer {
+            account: Some((user, account.username, account.role)),
+            link,
+            session: account_session_key(user),
+            token_issued_ms: tokens::now_ms(),
+            peer: arrival.peer,
+            rooms: BTreeSet::from([DEFAULT_ROOM.to_owned()]),
+            txns: RecentTxns::default(),
+            resumable: true,
+        });
+        self.arrive(user, conn)
+    }
+
+    /// A member that is here already gets one more connection, greeted alone.
+    fn attach(&mut self, user: UserId, link: Link, resumed: bool) -> SessionId {
+        let conn = link.conn;
+        self.members.link(user, link);
+        let session = SessionId { user, conn };
+        self.greet(session, resumed);
+        session
+    }
+
+    /// A new member in `general`: greeted, and announced to the room.
+    fn arrive(&mut self, user: UserId, conn: u64) -> SessionId {
+        let session = SessionId { user, conn };
         let general = self
             .rooms
             .get_mut(DEFAULT_ROOM)
             .expect("general always exists");
         general.members.insert(user);
         let users_online = general.members.len();
-        self.greet(user, false);
+        self.greet(session, false);
         let name = self.members[&user].name().to_owned();
         let join = presence(Movement::Join, DEFAULT_ROOM, user, name, users_online);
         self.announce_presence(DEFAULT_ROOM, &join, Some(user));
-        SessionId { user, conn }
+        session
     }
 
-    fn greet(&mut self, user: UserId, resumed: bool) {
+    /// The greeting of one connection: `welcome`, then `general`'s members and
+    /// history; a further tab of a member also gets each other room it is in.
+    fn greet(&mut self, session: SessionId, resumed: bool) {
+        let asking = self.asking.replace(session);
+        self.greet_connection(session.user, resumed);
+        self.asking = asking;
+    }
+
+    fn greet_connection(&mut self, user: UserId, resumed: bool) {
         let member = &self.members[&user];
         let token = self.signer.issue(TokenClaim {
             session: member.session(),
@@ -111,6 +172,10 @@ impl Hub {
                 server_stats: self.stats(),
                 resume_token: Some(token),
                 resumed,
+                account: member.role.map(|role| AccountInfo {
+                    username: member.name().to_owned(),
+                    role,
+                }),
             },
             timestamp: now_unix(),
         };
@@ -123,5 +188,18 @@ impl Hub {
             .expect("general always exists")
             .latest_frame(DEFAULT_ROOM);
         self.push(user, history);
+        if !resumed {
+            let others: Vec<String> = self.members[&user].rooms.iter().cloned().collect();
+            for room in others.into_iter().filter(|r| r != DEFAULT_ROOM) {
+                self.send(user, &self.room_joined(&room));
+            }
+        }
     }
+}
+
+/// The session key of an account's member: the same on every node and after every
+/// restart, so its transactions are recognised when resent.
+pub(super) fn account_session_key(user: UserId) -> SessionKey {
+    // Guests' keys are random; the top bit set keeps these apart in practice.
+    (1 << 63) | user
 }

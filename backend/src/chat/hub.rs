@@ -1,11 +1,13 @@
 //! [`Hub`]: who is connected, their sessions, and delivery of frames.
 //! Rooms, messages, names and presence live in files of their own.
 
+use super::account::Account;
 use super::directory::RoomDirectory;
 use super::events::{Movement, presence};
+use super::members::Member;
 use super::members::Members;
 use super::now_unix;
-use super::outbox::Outbox;
+use super::outbox::Eviction;
 use super::ports::{Bus, LocalBus, SessionTxn, Snapshot, Write};
 use super::request::Followup;
 use super::room::Room;
@@ -52,13 +54,19 @@ pub enum Departure {
     Dropped,
 }
 
-/// What a new connection brings: its resume token and address, and what the store
-/// knows of the session its token names (see [`EarlierSession`]).
+/// What a new connection brings: its resume token and address, what the store
+/// knows of the session its token names (see [`EarlierSession`]), and the account
+/// it signed in as.
 #[derive(Debug, Clone)]
 pub struct Arrival {
     pub resume: Option<String>,
     pub peer: IpAddr,
     pub earlier: Option<EarlierSession>,
+    pub account: Option<Account>,
+    /// The client has shown it can resume (it connected with `?resume=` or `?v=`).
+    /// A guest whose client never did, such as the tutorial's, leaves as soon as
+    /// its connection drops, as on the tutorial's server.
+    pub resumable: bool,
 }
 
 impl Default for Arrival {
@@ -67,6 +75,8 @@ impl Default for Arrival {
             resume: None,
             peer: IpAddr::V4(Ipv4Addr::LOCALHOST),
             earlier: None,
+            account: None,
+            resumable: true,
         }
     }
 }
@@ -91,9 +101,12 @@ pub struct Hub {
     pub(super) signer: Arc<TokenSigner>,
     pub(super) next_conn: u64,
     started: Instant,
-    /// Members whose queue overflowed during the current operation; removed once it
+    /// Links whose queue overflowed during the current operation; closed once it
     /// finishes, so a broadcast never mutates what it iterates.
-    pub(super) overflowed: Vec<UserId>,
+    pub(super) overflowed: Vec<(UserId, u64)>,
+    /// The connection whose request is being handled: replies to its user go to
+    /// that tab alone, not to every tab of the account.
+    pub(super) asking: Option<SessionId>,
     /// The server is shutting down: connections are told so as they arrive.
     pub(super) closing: bool,
     /// The group-commit queue (see [`super::commit`]).
@@ -109,13 +122,17 @@ impl Hub {
     pub fn new(settings: HubSettings, persist: mpsc::Sender<Write>, snapshot: Snapshot) -> Self {
         let directory = RoomDirectory::new(settings.room_create_per_hour, snapshot.archived);
         let mut hub = Self {
-            members: Members::new(snapshot.max_user_id),
+            members: Members::new(
+                snapshot.max_user_id,
+                snapshot.accounts.into_iter().collect(),
+            ),
             rooms: BTreeMap::new(),
             directory,
             signer: Arc::new(TokenSigner::new(snapshot.secret)),
             next_conn: 0,
             started: Instant::now(),
             overflowed: Vec::new(),
+            asking: None,
             closing: false,
             persist,
             bus: Arc::new(LocalBus),
@@ -145,19 +162,57 @@ impl Hub {
         self.members.len()
     }
 
-    /// Ends `session`'s connection. Ignored if the user has since connected again.
+    /// Ends `session`'s connection. Ignored if that connection was already let go
+    /// (replaced by a resume, say). A user whose last connection this was stays,
+    /// resumable, for the grace period if the network dropped and its client can
+    /// resume; otherwise it leaves now.
     pub fn disconnect(&mut self, session: SessionId, departure: Departure) {
-        let Some(member) = self.members.get_mut(&session.user) else {
+        let user = session.user;
+        if self
+            .members
+            .unlink(user, session.conn, Instant::now())
+            .is_none()
+        {
+            return;
+        }
+        let member = &self.members[&user];
+        let keep = departure == Departure::Dropped
+            && member.resumable
+            && !self.settings.resume_grace.is_zero();
+        if !member.is_online() && !keep {
+            self.remove(user);
+        }
+    }
+
+    /// Closes link `conn` of `user`, telling it `why` if the hub chose to; a user
+    /// left without connections leaves at once.
+    pub(super) fn drop_link(&mut self, user: UserId, conn: u64, why: Option<Eviction>) {
+        let Some(link) = self.members.unlink(user, conn, Instant::now()) else {
             return;
         };
-        if member.conn != session.conn {
-            return;
+        if let Some(why) = why {
+            link.outbox.evict(why);
         }
-        if departure == Departure::Dropped && !self.settings.resume_grace.is_zero() {
-            self.members.detach(session.user, Instant::now());
-        } else {
-            self.remove(session.user);
+        if !self.members[&user].is_online() {
+            self.remove(user);
         }
+    }
+
+    /// Registers a new account's name: no guest may take it from now on.
+    pub fn register_account(&mut self, name_key: String, user: UserId) {
+        self.members.register(name_key, user);
+    }
+
+    /// A fresh user id for a new account, never given to anyone before.
+    pub fn reserve_user_id(&mut self) -> UserId {
+        self.members.reserve_id()
+    }
+
+    /// Whether an online user other than `except` shows a name with this key.
+    pub fn name_shown(&self, name_key: &str, except: Option<UserId>) -> bool {
+        self.members
+            .shown_by(name_key)
+            .is_some_and(|holder| Some(holder) != except)
     }
 
     /// The server is closing `session` for cause: it takes no more input, and it
@@ -168,12 +223,12 @@ impl Hub {
         let Some(member) = self.members.get_mut(&session.user) else {
             return;
         };
-        if member.conn != session.conn {
+        let Some(link) = member.links.iter_mut().find(|l| l.conn == session.conn) else {
             return;
-        }
-        member.leaving = true;
+        };
+        link.leaving = true;
         if member.in_flight == 0 {
-            self.remove(session.user);
+            self.drop_link(session.user, session.conn, None);
         }
     }
 
@@ -192,13 +247,16 @@ impl Hub {
         if !self.is_current(session) {
             return None;
         }
-        match client::decode(text) {
+        self.asking = Some(session);
+        let followup = match client::decode(text) {
             Ok(message) => self.handle(session.user, message),
             Err(error) => {
                 self.send_error(session.user, error.code(), &error.to_string());
                 None
             }
-        }
+        };
+        self.asking = None;
+        followup
     }
 
     fn handle(&mut self, user: UserId, message: ClientMessage) -> Option<Followup> {
@@ -259,7 +317,9 @@ impl Hub {
     /// Sends `session` an `error` frame; the connection stays open.
     pub fn notify_error(&mut self, session: SessionId, code: ErrorCode, text: &str) {
         if self.is_current(session) {
+            self.asking = Some(session);
             self.send_error(session.user, code, text);
+            self.asking = None;
         }
     }
 
@@ -275,10 +335,13 @@ impl Hub {
     pub(super) fn is_current(&self, session: SessionId) -> bool {
         self.members
             .get(&session.user)
-            .is_some_and(|m| m.conn == session.conn && m.outbox.is_some() && !m.leaving)
+            .and_then(|m| m.link(session.conn))
+            .is_some_and(|link| !link.leaving)
     }
 
-    pub(super) fn remove(&mut self, user: UserId) -> Option<Outbox> {
+    /// The user leaves: `leave` in each of its rooms. Its remaining connections'
+    /// queues close with the returned member.
+    pub(super) fn remove(&mut self, user: UserId) -> Option<Member> {
         let member = self.members.remove(user)?;
         for room in &member.rooms {
             let Some(r) = self.rooms.get_mut(room) else {
@@ -294,7 +357,7 @@ impl Hub {
             );
             self.announce_presence(room, &leave, None);
         }
-        member.outbox
+        Some(member)
     }
 }
 

@@ -56,6 +56,7 @@ impl Harness {
             max_user_id: 0,
             archived: vec![],
             secret: [3; 32],
+            accounts: vec![],
         };
         Self {
             hub: Hub::new(settings, tx, snapshot),
@@ -960,3 +961,6 @@ fn a_resend_after_the_session_ended_is_recognised_from_the_store() {
     assert!(matches!(back.drain().as_slice(),
         [ServerMessage::Message { id: Some(1), txn_id: Some(t), .. }] if t == "t9"));
 }
+
+#[path = "hub_account_tests.rs"]
+mod accounts;

@@ -3,25 +3,38 @@
 //! A member is reachable by its id, by its session key (a token resumes only the
 //! session it names) and by its name's key (no two online users look alike), and a
 //! member within its resume grace period is also in the detached set, the only
-//! ones expiry must look at. Those four stay in step only if every change goes
-//! through here, so the maps are private and a member's name can only change
-//! through [`Members::rename`].
+//! ones expiry must look at. Registered names are reserved for their accounts even
+//! while those are away. These stay in step only if every change goes through
+//! here, so the maps are private and a member's name can only change through
+//! [`Members::rename`].
+//!
+//! A guest has one connection. A signed-in user has one per tab or device, each a
+//! [`Link`]: they are one member, listed once, and each link gets what the member
+//! gets.
 
 use super::outbox::Outbox;
 use super::session::RecentTxns;
 use super::tokens::SessionKey;
+use confab_shared::api::Role;
 use confab_shared::{UnixSeconds, UserId, names};
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::net::IpAddr;
 use std::time::{Duration, Instant};
 
+/// One open connection of a member.
+pub(super) struct Link {
+    pub conn: u64,
+    pub outbox: Outbox,
+    /// Closing once its member's in-flight messages are acknowledged; takes no
+    /// more input (see `Hub::close_after_acks`).
+    pub leaving: bool,
+}
+
 pub(super) struct Member {
     name: String,
     pub connected_at: UnixSeconds,
-    /// None while detached (dropped, within the resume grace period).
-    pub outbox: Option<Outbox>,
-    /// Which connection of this user is current.
-    pub conn: u64,
+    /// Its open connections; none while detached (within the resume grace period).
+    pub links: Vec<Link>,
     session: SessionKey,
     /// When this member's current token was issued: older tokens do not resume it.
     pub token_issued_ms: u64,
@@ -31,8 +44,10 @@ pub(super) struct Member {
     pub txns: RecentTxns,
     /// Messages queued for storage and not yet committed.
     pub in_flight: u32,
-    /// Closing once its in-flight messages are acknowledged; takes no more input.
-    pub leaving: bool,
+    /// The account's role; None for a guest.
+    pub role: Option<Role>,
+    /// Whether a dropped connection keeps this member for the resume grace period.
+    pub resumable: bool,
 }
 
 impl Member {
@@ -43,20 +58,30 @@ impl Member {
     pub fn session(&self) -> SessionKey {
         self.session
     }
+
+    pub fn link(&self, conn: u64) -> Option<&Link> {
+        self.links.iter().find(|l| l.conn == conn)
+    }
+
+    pub fn is_online(&self) -> bool {
+        !self.links.is_empty()
+    }
 }
 
 /// A newcomer, before it has an id.
 pub(super) struct Newcomer {
-    pub outbox: Outbox,
-    pub conn: u64,
+    /// A signed-in user's own id and name; None for a guest, who becomes `User<id>`.
+    pub account: Option<(UserId, String, Role)>,
+    pub link: Link,
     pub session: SessionKey,
     pub token_issued_ms: u64,
     pub peer: IpAddr,
     pub rooms: BTreeSet<String>,
     pub txns: RecentTxns,
+    pub resumable: bool,
 }
 
-/// The name is shown by another online user, or looks like theirs.
+/// The name is shown by another online user, looks like theirs, or is an account's.
 #[derive(Debug)]
 pub(super) struct NameTaken;
 
@@ -64,17 +89,20 @@ pub(super) struct Members {
     by_id: BTreeMap<UserId, Member>,
     sessions: HashMap<SessionKey, UserId>,
     names: HashMap<String, UserId>,
+    /// Name keys of every account, online or not.
+    registered: HashMap<String, UserId>,
     detached: HashSet<UserId>,
     next_id: UserId,
 }
 
 impl Members {
     /// No members; ids start after `last_id`, so none is ever reused.
-    pub fn new(last_id: UserId) -> Self {
+    pub fn new(last_id: UserId, registered: HashMap<String, UserId>) -> Self {
         Self {
             by_id: BTreeMap::new(),
             sessions: HashMap::new(),
             names: HashMap::new(),
+            registered,
             detached: HashSet::new(),
             next_id: last_id + 1,
         }
@@ -109,18 +137,39 @@ impl Members {
         self.sessions.get(&session).copied()
     }
 
-    /// Adds a newcomer as `User<id>` and returns its id.
-    pub fn add(&mut self, newcomer: Newcomer) -> UserId {
+    /// The online member showing a name with this key.
+    pub fn shown_by(&self, key: &str) -> Option<UserId> {
+        self.names.get(key).copied()
+    }
+
+    /// A fresh id, never given before (for a new account).
+    pub fn reserve_id(&mut self) -> UserId {
         let id = self.next_id;
         self.next_id += 1;
-        let name = format!("User{id}");
+        id
+    }
+
+    /// Reserves an account's name key for it from now on.
+    pub fn register(&mut self, key: String, id: UserId) {
+        self.registered.insert(key, id);
+    }
+
+    /// Adds a newcomer and returns its id. An account's name must be free of
+    /// online guests (see `Hub::admit`).
+    pub fn add(&mut self, newcomer: Newcomer) -> UserId {
+        let (id, name, role) = match newcomer.account {
+            Some((id, name, role)) => (id, name, Some(role)),
+            None => {
+                let id = self.reserve_id();
+                (id, format!("User{id}"), None)
+            }
+        };
         self.names.insert(names::key(&name), id);
         self.sessions.insert(newcomer.session, id);
         let member = Member {
             name,
             connected_at: super::now_unix(),
-            outbox: Some(newcomer.outbox),
-            conn: newcomer.conn,
+            links: vec![newcomer.link],
             session: newcomer.session,
             token_issued_ms: newcomer.token_issued_ms,
             detached_at: None,
@@ -128,7 +177,8 @@ impl Members {
             rooms: newcomer.rooms,
             txns: newcomer.txns,
             in_flight: 0,
-            leaving: false,
+            role,
+            resumable: newcomer.resumable,
         };
         self.by_id.insert(id, member);
         id
@@ -142,11 +192,12 @@ impl Members {
         Some(member)
     }
 
-    /// Renames `id` to `name`, unless another online user's name has the same key;
-    /// returns the old name.
+    /// Renames `id` to `name`, unless another online user's name or an account's
+    /// has the same key; returns the old name.
     pub fn rename(&mut self, id: UserId, name: String) -> Result<String, NameTaken> {
         let key = names::key(&name);
-        if self.names.get(&key).is_some_and(|&holder| holder != id) {
+        let held = |holder: Option<&UserId>| holder.is_some_and(|&holder| holder != id);
+        if held(self.names.get(&key)) || held(self.registered.get(&key)) {
             return Err(NameTaken);
         }
         let member = self.by_id.get_mut(&id).expect("renaming a member");
@@ -156,22 +207,26 @@ impl Members {
         Ok(old)
     }
 
-    /// The connection dropped: keep the member, resumable, without a queue.
-    pub fn detach(&mut self, id: UserId, at: Instant) {
-        if let Some(member) = self.by_id.get_mut(&id) {
-            member.outbox = None;
+    /// Takes link `conn` away from `id`; a member left without links is detached,
+    /// resumable for the grace period. Returns the link.
+    pub fn unlink(&mut self, id: UserId, conn: u64, at: Instant) -> Option<Link> {
+        let member = self.by_id.get_mut(&id)?;
+        let index = member.links.iter().position(|l| l.conn == conn)?;
+        let link = member.links.swap_remove(index);
+        if member.links.is_empty() {
             member.detached_at = Some(at);
             self.detached.insert(id);
         }
+        Some(link)
     }
 
-    /// A resumed member takes `outbox` as its connection; returns the one it had.
-    pub fn reattach(&mut self, id: UserId, outbox: Outbox, conn: u64) -> Option<Outbox> {
-        let member = self.by_id.get_mut(&id)?;
-        member.conn = conn;
-        member.detached_at = None;
-        self.detached.remove(&id);
-        member.outbox.replace(outbox)
+    /// Gives `id` another link; a detached member is online again.
+    pub fn link(&mut self, id: UserId, link: Link) {
+        if let Some(member) = self.by_id.get_mut(&id) {
+            member.links.push(link);
+            member.detached_at = None;
+            self.detached.remove(&id);
+        }
     }
 
     /// Detached members whose grace period has run out by `now`.

@@ -117,8 +117,17 @@ impl Hub {
             return;
         };
         member.in_flight = member.in_flight.saturating_sub(1);
-        if member.leaving && member.in_flight == 0 {
-            self.remove(user);
+        if member.in_flight > 0 {
+            return;
+        }
+        let leaving: Vec<u64> = member
+            .links
+            .iter()
+            .filter(|l| l.leaving)
+            .map(|l| l.conn)
+            .collect();
+        for conn in leaving {
+            self.drop_link(user, conn, None);
         }
     }
 
@@ -156,7 +165,7 @@ impl Hub {
     }
 
     pub(super) fn private_message(&mut self, user: UserId, to_id: UserId, content: String) {
-        let target = self.members.get(&to_id).filter(|m| m.outbox.is_some());
+        let target = self.members.get(&to_id).filter(|m| m.is_online());
         let Some(target) = target else {
             let error = DecodeError::UnknownRecipient;
             self.send_error(user, error.code(), &error.to_string());
@@ -177,7 +186,7 @@ impl Hub {
             content,
             timestamp: now,
         };
-        self.send(user, &receipt);
+        self.send_all(user, &receipt);
     }
 
     fn send_txn_error(

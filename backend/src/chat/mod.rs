@@ -7,8 +7,11 @@
 //! broadcast by [`Hub::committed`] once durable. What needs the store before it can
 //! be answered comes back to the caller as a [`Followup`].
 
+pub mod account;
+pub mod auth;
 pub mod commit;
 mod connect;
+pub mod credentials;
 mod directory;
 mod events;
 mod followup;

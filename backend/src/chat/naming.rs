@@ -4,7 +4,7 @@
 //! ([`confab_shared::names::key`]: case-folded, compatibility-normalized and
 //! reduced to their confusable skeleton), and nobody may take a `User<n>` name but
 //! its own: those are the names the server hands out, and the next newcomer's
-//! must be free.
+//! must be free. A registered name belongs to its account alone, online or not.
 
 use super::hub::Hub;
 use super::now_unix;
@@ -14,6 +14,10 @@ use confab_shared::{ErrorCode, UserId};
 
 impl Hub {
     pub(super) fn rename(&mut self, user: UserId, new_name: String) {
+        if self.members[&user].role.is_some() {
+            let text = "Signed-in users keep their account name";
+            return self.send_error(user, ErrorCode::InvalidName, text);
+        }
         let key = names::key(&new_name);
         let own_default = names::key(&format!("User{user}"));
         if key != own_default && is_server_assigned(&new_name) {
@@ -24,6 +28,19 @@ impl Hub {
             let text = format!("Name already in use: {new_name}");
             return self.send_error(user, ErrorCode::NameTaken, &text);
         };
+        self.announce_rename(user, old_name, new_name);
+    }
+
+    /// A guest showing a name its account now claims goes back to `User<id>`.
+    pub(super) fn rename_to_default(&mut self, guest: UserId) {
+        let name = format!("User{guest}");
+        if let Ok(old_name) = self.members.rename(guest, name.clone()) {
+            self.announce_rename(guest, old_name, name);
+        }
+    }
+
+    /// `name_changed` to every connection of the user, `user_renamed` to everyone else.
+    fn announce_rename(&mut self, user: UserId, old_name: String, new_name: String) {
         let now = now_unix();
         let changed = ServerMessage::NameChanged {
             content: server::NameChanged {
@@ -32,7 +49,7 @@ impl Hub {
             },
             timestamp: now,
         };
-        self.send(user, &changed);
+        self.send_all(user, &changed);
         let renamed = ServerMessage::UserRenamed {
             from_id: user,
             from_name: new_name.clone(),
@@ -51,7 +68,7 @@ impl Hub {
 }
 
 /// `User` followed by digits, in any case or width: the server's default names.
-fn is_server_assigned(name: &str) -> bool {
+pub(crate) fn is_server_assigned(name: &str) -> bool {
     let folded = names::fold(name);
     folded
         .strip_prefix("user")

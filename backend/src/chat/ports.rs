@@ -95,11 +95,14 @@ pub struct StoredRoom {
 #[derive(Debug, Clone, Default)]
 pub struct Snapshot {
     pub rooms: Vec<StoredRoom>,
-    /// Highest user id that ever sent a message, so ids are never reused.
+    /// Highest user id that ever sent a message or holds an account, so ids are
+    /// never reused.
     pub max_user_id: UserId,
     pub archived: Vec<ArchivedRoom>,
     /// The key resume tokens are signed with (see `chat::tokens`).
     pub secret: [u8; 32],
+    /// Every account's name key and id: registered names are reserved.
+    pub accounts: Vec<(String, UserId)>,
 }
 
 /// Why storage failed: what was being done, and the adapter's own error as the

@@ -117,28 +117,31 @@ impl Hub {
             let join = presence(Movement::Join, &room, user, name, users_online);
             self.announce_presence(&room, &join, Some(user));
         }
+        let joined = self.room_joined(&room);
+        self.send_all(user, &joined);
+    }
+
+    /// `room_joined` for `room`: its first page of members and its latest history.
+    pub(super) fn room_joined(&self, room: &str) -> ServerMessage {
         let ServerMessage::Users {
             content: users,
             total,
             ..
-        } = self.users_frame(&room, None)
+        } = self.users_frame(room, None)
         else {
             unreachable!("users_frame builds users")
         };
-        let history = self.rooms[&room].latest_items();
+        let history = self.rooms[room].latest_items();
         let joined = RoomJoined {
-            room,
+            room: room.to_owned(),
             users,
             history,
             total_users: total,
         };
-        self.send(
-            user,
-            &ServerMessage::RoomJoined {
-                content: joined,
-                timestamp: now_unix(),
-            },
-        );
+        ServerMessage::RoomJoined {
+            content: joined,
+            timestamp: now_unix(),
+        }
     }
 
     pub(super) fn leave_room(&mut self, user: UserId, room: String) {
@@ -155,7 +158,7 @@ impl Hub {
         r.members.remove(&user);
         let leave = presence(Movement::Leave, &room, user, name, r.members.len());
         self.announce_presence(&room, &leave, None);
-        self.send(user, &room_left(&room));
+        self.send_all(user, &room_left(&room));
     }
 
     /// Answers from memory when it can; otherwise asks the caller to query the store.

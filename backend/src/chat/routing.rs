@@ -20,11 +20,16 @@ impl Hub {
         };
         let frame = Frame::from(message.encode());
         for &id in &room.members {
-            if Some(id) != except
-                && let Some(outbox) = self.members.get(&id).and_then(|m| m.outbox.as_ref())
-                && outbox.push(frame.clone()).is_err()
-            {
-                self.overflowed.push(id);
+            if Some(id) == except {
+                continue;
+            }
+            let Some(member) = self.members.get(&id) else {
+                continue;
+            };
+            for link in &member.links {
+                if link.outbox.push(frame.clone()).is_err() {
+                    self.overflowed.push((id, link.conn));
+                }
             }
         }
     }
@@ -45,22 +50,45 @@ impl Hub {
         self.send(user, &ServerMessage::error(code, text, now_unix()));
     }
 
+    /// Queues a frame for `user`: for the connection that asked, while its request
+    /// is being handled (the hub's `asking`); otherwise for every connection.
     pub(super) fn push(&mut self, user: UserId, frame: Frame) {
-        if let Some(outbox) = self.members.get(&user).and_then(|m| m.outbox.as_ref())
-            && outbox.push(frame).is_err()
-        {
-            self.overflowed.push(user);
+        match self.asking.filter(|s| s.user == user) {
+            Some(session) => self.push_to(user, Some(session.conn), frame),
+            None => self.push_to(user, None, frame),
         }
     }
 
-    /// Evicts members whose queue overflowed. Each eviction broadcasts `leave`, which
-    /// may overflow further queues, so this runs until nothing is left. Called only
-    /// by [`Hub::apply`], after every operation.
+    /// Queues a frame for every connection of `user`, even while one of them asks:
+    /// what changes the user for all its tabs (a room joined, a message sent).
+    pub(super) fn send_all(&mut self, user: UserId, message: &ServerMessage) {
+        self.push_to(user, None, Frame::from(message.encode()));
+    }
+
+    /// Queues a frame for connection `conn` of `user`, or for all of them.
+    pub(super) fn push_to(&mut self, user: UserId, conn: Option<u64>, frame: Frame) {
+        let Some(member) = self.members.get(&user) else {
+            return;
+        };
+        for link in member
+            .links
+            .iter()
+            .filter(|l| conn.is_none_or(|c| c == l.conn))
+        {
+            if link.outbox.push(frame.clone()).is_err() {
+                self.overflowed.push((user, link.conn));
+            }
+        }
+    }
+
+    /// Closes connections whose queue overflowed; a user left without one leaves,
+    /// which broadcasts `leave` and may overflow further queues, so this runs until
+    /// nothing is left. Called only by [`Hub::apply`], after every operation.
     pub(super) fn settle(&mut self) {
-        while let Some(user) = self.overflowed.pop() {
-            if let Some(outbox) = self.remove(user) {
+        while let Some((user, conn)) = self.overflowed.pop() {
+            if self.members.get(&user).and_then(|m| m.link(conn)).is_some() {
                 tracing::warn!(user_id = user, "send queue full; disconnecting slow client");
-                outbox.evict(Eviction::QueueFull);
+                self.drop_link(user, conn, Some(Eviction::QueueFull));
             }
         }
     }

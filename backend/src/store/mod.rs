@@ -1,6 +1,8 @@
-//! Storage adapters: SQLite behind the core's [`crate::chat::ports::Store`] port.
+//! Storage adapters: SQLite behind the core's [`crate::chat::ports::Store`] and
+//! [`crate::chat::account::AccountStore`] ports.
 //! Nothing here knows the hub; the core drives storage through the port.
 
 mod sqlite;
+mod sqlite_accounts;
 
 pub use sqlite::SqliteStore;

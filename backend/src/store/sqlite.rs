@@ -62,6 +62,10 @@ impl SqliteStore {
         let writer = tokio::sync::Mutex::new(options.connect().await?);
         Ok(Self { pool, writer })
     }
+
+    pub(super) fn pool(&self) -> &SqlitePool {
+        &self.pool
+    }
 }
 
 const COLUMNS: &str = "room, id, from_id, from_name, content, timestamp, txn_id, session";
@@ -146,15 +150,24 @@ impl Store for SqliteStore {
                 let recent = self.history(&name, Range::Latest, recent_per_room).await?;
                 rooms.push(StoredRoom { name, recent });
             }
-            let max_user_id: i64 =
-                sqlx::query_scalar("SELECT COALESCE(MAX(from_id), 0) FROM messages")
-                    .fetch_one(&self.pool)
-                    .await?;
+            let max_user_id: i64 = sqlx::query_scalar(
+                "SELECT MAX((SELECT COALESCE(MAX(from_id), 0) FROM messages), \
+                 (SELECT COALESCE(MAX(user_id), 0) FROM accounts))",
+            )
+            .fetch_one(&self.pool)
+            .await?;
+            let accounts = sqlx::query("SELECT name_key, user_id FROM accounts")
+                .fetch_all(&self.pool)
+                .await?
+                .iter()
+                .map(|row| (row.get("name_key"), row.get::<i64, _>("user_id") as u64))
+                .collect();
             Ok(Snapshot {
                 rooms,
                 max_user_id: max_user_id as u64,
                 archived,
                 secret: secret(&self.pool).await?,
+                accounts,
             })
         })
     }

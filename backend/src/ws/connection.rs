@@ -18,7 +18,6 @@ use crate::chat::{
     outbox,
 };
 use crate::listener::SocketPermit;
-use std::net::IpAddr;
 use std::sync::Arc;
 use std::time::Duration;
 use tokio::sync::OwnedSemaphorePermit;
@@ -28,25 +27,22 @@ use tokio_tungstenite::tungstenite::Message;
 /// Runs a connection until the client leaves, misbehaves, is evicted, or the
 /// server shuts down; then leaves the hub and closes with a code that says why.
 /// The permits hold this connection's place under the connection and socket caps;
-/// `resume` is the token from `?resume=`, if any.
+/// `arrival` says who it is (its account, its resume token).
 pub async fn run(
     app: Arc<Context>,
     socket: Socket,
     _permits: (OwnedSemaphorePermit, Option<SocketPermit>),
-    resume: Option<String>,
-    peer: IpAddr,
+    mut arrival: Arrival,
 ) {
     let mut conn = WsConn::new(socket);
     let (outbox, inbox) = outbox::bounded(app.limits.send_queue, app.limits.send_queue_bytes);
-    let earlier = match &resume {
-        Some(token) => earlier_session(&app, token).await,
-        None => None,
-    };
-    let arrival = Arrival {
-        resume,
-        peer,
-        earlier,
-    };
+    if let Some(token) = arrival
+        .resume
+        .as_deref()
+        .filter(|_| arrival.account.is_none())
+    {
+        arrival.earlier = earlier_session(&app, token).await;
+    }
     let session = app.hub.with(|hub| hub.connect(outbox, arrival));
     tracing::info!(user_id = session.user, "connected");
     let end = serve(&app, session, &mut conn, &inbox).await;

@@ -1,7 +1,8 @@
-//! What the WebSocket layer is given: the hub, the store port, and its own
-//! limits. Only what it uses; not the server's whole configuration.
+//! What the WebSocket layer is given: the hub, the store port, accounts, and its
+//! own limits. Only what it uses; not the server's whole configuration.
 
 use crate::chat::SharedHub;
+use crate::chat::auth::Auth;
 use crate::chat::ports::Store;
 use crate::chat::tokens::TokenSigner;
 use std::sync::Arc;
@@ -15,6 +16,10 @@ pub struct Context {
     pub store: Arc<dyn Store>,
     /// Checks resume tokens before the hub is asked.
     pub signer: Arc<TokenSigner>,
+    /// Tells which account a session token (cookie or bearer) belongs to.
+    pub auth: Arc<Auth>,
+    /// Whether connections without an account may chat (`--guests`).
+    pub guests: bool,
     /// Browser origins allowed to open the WebSocket.
     pub origins: Vec<String>,
     /// One permit per allowed connection (`--max-connections`).

@@ -11,6 +11,7 @@ mod heartbeat;
 mod inbound;
 mod origin;
 
+use crate::chat::Arrival;
 use crate::listener::SocketPermit;
 use axum::extract::{FromRequestParts, Query, Request};
 use axum::http::StatusCode;
@@ -71,6 +72,21 @@ pub async fn upgrade(app: Arc<Context>, request: Request) -> Response {
         .max_write_buffer_size(CONTROL_WRITE_BUFFER_BYTES)
         .max_message_size(Some(limit))
         .max_frame_size(Some(limit));
+    let account = match crate::api::session_token(headers) {
+        None => None,
+        Some(token) => match app.auth.account(token.as_str()).await {
+            Ok(Some(account)) => Some(account),
+            // A client that presents a session expects to be that account: a
+            // stale one is a 401 to sign in again, not a silent guest.
+            Ok(None) => {
+                return (StatusCode::UNAUTHORIZED, "Session expired or signed out").into_response();
+            }
+            Err(error) => {
+                tracing::error!(%error, source = %error.source, "could not look up a session");
+                return (StatusCode::SERVICE_UNAVAILABLE, "Try again later").into_response();
+            }
+        },
+    };
     let permit = app.connections.clone().try_acquire_owned().ok();
     let socket_permit = parts.extensions.get::<SocketPermit>().cloned();
     let peer =
@@ -79,11 +95,19 @@ pub async fn upgrade(app: Arc<Context>, request: Request) -> Response {
     handshake.accept(config, move |socket| {
         tasks.track_future(async move {
             match permit {
+                _ if account.is_none() && !app.guests => refuse(socket, Refusal::SignIn).await,
                 Some(permit) => {
                     let permits = (permit, socket_permit);
-                    connection::run(app, socket, permits, params.resume, peer).await
+                    let arrival = Arrival {
+                        resumable: params.resume.is_some() || params.v.is_some(),
+                        resume: params.resume,
+                        peer,
+                        earlier: None,
+                        account,
+                    };
+                    connection::run(app, socket, permits, arrival).await
                 }
-                None => refuse_full(socket).await,
+                None => refuse(socket, Refusal::Full).await,
             }
         })
     })
@@ -94,16 +118,41 @@ pub async fn upgrade(app: Arc<Context>, request: Request) -> Response {
 pub struct Params {
     /// `resume_token` from an earlier `welcome`.
     pub resume: Option<String>,
+    /// The protocol version the client speaks. Any value shows a client that can
+    /// resume: its user is kept through a dropped connection. The tutorial's
+    /// client sends none, and its user leaves as soon as the connection drops.
+    pub v: Option<u32>,
 }
 
-/// Tells a newcomer past the connection cap why, then closes with 1013.
-async fn refuse_full(mut socket: handshake::Socket) {
-    tracing::warn!("connection refused: server is full");
+/// Why a connection is turned away once upgraded.
+#[derive(Debug, Clone, Copy)]
+enum Refusal {
+    /// Past `--max-connections`: 1013, try again later.
+    Full,
+    /// `--guests off` and no session: 1008.
+    SignIn,
+}
+
+/// Tells a newcomer why it is turned away, then closes.
+async fn refuse(mut socket: handshake::Socket, why: Refusal) {
+    let (code, text, close) = match why {
+        Refusal::Full => (
+            ErrorCode::ServerFull,
+            "Server is full",
+            close_code::TRY_AGAIN_LATER,
+        ),
+        Refusal::SignIn => (
+            ErrorCode::SignInRequired,
+            "Sign in to chat",
+            close_code::POLICY,
+        ),
+    };
+    tracing::warn!(reason = ?why, "connection refused");
     let now = crate::chat::now_unix();
-    let error = ServerMessage::error(ErrorCode::ServerFull, "Server is full", now).encode();
+    let error = ServerMessage::error(code, text, now).encode();
     let close = CloseFrame {
-        code: close_code::TRY_AGAIN_LATER.into(),
-        reason: "Server is full".into(),
+        code: close.into(),
+        reason: text.into(),
     };
     let _ = tokio::time::timeout(Duration::from_secs(5), async {
         socket.send(Message::text(error)).await?;

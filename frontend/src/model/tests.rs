@@ -19,6 +19,7 @@ fn welcome(id: UserId, name: &str, resumed: bool) -> ServerMessage {
             },
             resume_token: Some("tok".into()),
             resumed,
+            account: None,
         },
         timestamp: 1,
     }
