@@ -9,12 +9,14 @@ pub fn socket_url(resume: Option<&str>) -> String {
     let secure = location.protocol().is_ok_and(|p| p == "https:");
     let host = location.host().unwrap_or_else(|_| "127.0.0.1:8080".into());
     let scheme = if secure { "wss" } else { "ws" };
+    // `v` tells the server this client resumes after a drop (see `PROTOCOL_VERSION`).
+    let v = confab_shared::PROTOCOL_VERSION;
     match resume {
         Some(token) => format!(
-            "{scheme}://{host}/ws?resume={}",
+            "{scheme}://{host}/ws?v={v}&resume={}",
             js_sys::encode_uri_component(token)
         ),
-        None => format!("{scheme}://{host}/ws"),
+        None => format!("{scheme}://{host}/ws?v={v}"),
     }
 }
 

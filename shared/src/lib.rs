@@ -28,6 +28,12 @@ pub type UserId = u64;
 /// offline, say): the server keeps its session resumable instead of announcing a leave.
 pub const CLOSE_WILL_RESUME: u16 = 4000;
 
+/// The protocol a client speaks when it connects to `/ws?v=2`: the tutorial's
+/// (version 1) with Confab's additions, and the promise that the client resumes
+/// after a dropped connection. A client connecting without `v` (the tutorial's own)
+/// gets the tutorial's behaviour: its user leaves as soon as its connection drops.
+pub const PROTOCOL_VERSION: u32 = 2;
+
 /// A public message's server id: increasing within its room (not contiguous).
 pub type MessageId = u64;
 

@@ -1,6 +1,8 @@
 //! Starts the real `confab` binary on a free port and talks to it over WebSockets.
 #![allow(dead_code)] // each test file uses its own subset
 
+pub mod http;
+
 use futures_util::{SinkExt, StreamExt};
 use serde_json::Value;
 use std::io::{BufRead, BufReader};
@@ -44,12 +46,23 @@ impl Server {
 
     /// Starts on `addr` with the database at `db` (for restarts on the same data).
     pub fn start_with(addr: &str, db: &Path, args: &[&str]) -> Server {
+        Self::spawn(addr, db, args, "confab=warn", Stdio::inherit())
+    }
+
+    /// Starts with every log line, down to `debug`, written to `log`.
+    pub fn start_logged(args: &[&str], log: &Path) -> Server {
+        let file = std::fs::File::create(log).expect("log file");
+        Self::spawn("127.0.0.1:0", &temp_db(), args, "debug", file.into())
+    }
+
+    fn spawn(addr: &str, db: &Path, args: &[&str], log_filter: &str, stderr: Stdio) -> Server {
         let mut child = Command::new(env!("CARGO_BIN_EXE_confab"))
             .args(["--addr", addr, "--db"])
             .arg(db)
             .args(args)
-            .env("RUST_LOG", "confab=warn")
+            .env("RUST_LOG", log_filter)
             .stdout(Stdio::piped())
+            .stderr(stderr)
             .spawn()
             .expect("confab starts");
         let mut line = String::new();
@@ -83,7 +96,16 @@ impl Server {
         format!("ws://{}{path}", self.addr)
     }
 
+    /// Connects as Confab's own clients do, saying which protocol version it
+    /// speaks (so its user is kept through a dropped connection).
     pub async fn connect(&self) -> Client {
+        Client::connect(&self.url("/?v=2"), None)
+            .await
+            .expect("handshake succeeds")
+    }
+
+    /// Connects as the tutorial's client does: `/`, no parameters.
+    pub async fn connect_tutorial(&self) -> Client {
         Client::connect(&self.url("/"), None)
             .await
             .expect("handshake succeeds")
@@ -151,11 +173,19 @@ pub struct Client {
 
 impl Client {
     pub async fn connect(url: &str, origin: Option<&str>) -> Result<Client, tungstenite::Error> {
+        let headers: Vec<(&str, &str)> = origin.map(|o| ("origin", o)).into_iter().collect();
+        Self::connect_with(url, &headers).await
+    }
+
+    /// Connects with extra request headers (`Authorization`, `Cookie`, `Origin`).
+    pub async fn connect_with(
+        url: &str,
+        headers: &[(&str, &str)],
+    ) -> Result<Client, tungstenite::Error> {
         let mut request = url.into_client_request()?;
-        if let Some(origin) = origin {
-            request
-                .headers_mut()
-                .insert("origin", origin.parse().unwrap());
+        for (name, value) in headers {
+            let name = tungstenite::http::HeaderName::from_bytes(name.as_bytes()).unwrap();
+            request.headers_mut().insert(name, value.parse().unwrap());
         }
         let (ws, _) = tokio_tungstenite::connect_async(request).await?;
         Ok(Client {
