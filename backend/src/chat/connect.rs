@@ -3,10 +3,11 @@
 
 use super::account::Account;
 use super::events::{Movement, presence};
-use super::hub::{Arrival, Hub, SessionId};
+use super::hub::{Arrival, EarlierSession, Hub, SessionId};
 use super::members::{Link, Newcomer};
 use super::now_unix;
 use super::outbox::{Eviction, Outbox};
+use super::ports::{SessionRecord, Write};
 use super::session::{RecentTxns, Txn};
 use super::tokens::{self, SessionKey, TokenClaim};
 use confab_shared::limits::DEFAULT_ROOM;
@@ -77,26 +78,38 @@ impl Hub {
                 return session;
             }
         }
-        // A valid token of a session no longer live: keep its dedupe scope.
+        // A valid token of a session no longer live (its grace period ran out, or
+        // the server restarted): take up its key, and what the store kept of it.
         let inherited = claim.filter(|c| self.members.by_session(c.session).is_none());
         let session = inherited.map_or_else(tokens::random_u64, |c| c.session);
-        let mut txns = RecentTxns::default();
-        if let Some(earlier) = arrival.earlier.filter(|e| Some(e.claim) == inherited) {
-            for t in earlier.txns.iter().rev() {
-                txns.set(&t.room, &t.txn_id, Txn::Stored(t.id));
-            }
-        }
+        let earlier = arrival
+            .earlier
+            .filter(|e| inherited.is_some_and(|c| c.session == e.session));
+        let record = earlier.as_ref().and_then(|e| e.record.as_ref());
+        let restored = record
+            .filter(|r| !self.members.contains_key(&r.user_id))
+            .map(|r| (r.user_id, r.name.clone()));
         let user = self.members.add(Newcomer {
             account: None,
+            restored,
             link,
             session,
             token_issued_ms: now_ms,
             peer: arrival.peer,
-            rooms: BTreeSet::from([DEFAULT_ROOM.to_owned()]),
-            txns,
+            rooms: self.restorable_rooms(record),
+            txns: recent_txns(earlier.as_ref()),
             resumable: arrival.resumable,
         });
         self.arrive(user, conn)
+    }
+
+    /// `general`, and those of `record`'s rooms that still exist.
+    fn restorable_rooms(&self, record: Option<&SessionRecord>) -> BTreeSet<String> {
+        let kept = record.into_iter().flat_map(|r| r.rooms.iter());
+        kept.filter(|room| self.rooms.contains_key(*room))
+            .cloned()
+            .chain([DEFAULT_ROOM.to_owned()])
+            .collect()
     }
 
     /// A signed-in connection: another tab of a member already here (online, or
@@ -112,14 +125,18 @@ impl Hub {
         if let Some(guest) = self.members.shown_by(&key) {
             self.rename_to_default(guest);
         }
+        let session = account_session_key(user);
+        let earlier = arrival.earlier.filter(|e| e.session == session);
+        let record = earlier.as_ref().and_then(|e| e.record.as_ref());
         self.members.add(Newcomer {
             account: Some((user, account.username, account.role)),
+            restored: None,
             link,
-            session: account_session_key(user),
+            session,
             token_issued_ms: tokens::now_ms(),
             peer: arrival.peer,
-            rooms: BTreeSet::from([DEFAULT_ROOM.to_owned()]),
-            txns: RecentTxns::default(),
+            rooms: self.restorable_rooms(record),
+            txns: recent_txns(earlier.as_ref()),
             resumable: true,
         });
         self.arrive(user, conn)
@@ -134,19 +151,26 @@ impl Hub {
         session
     }
 
-    /// A new member in `general`: greeted, and announced to the room.
+    /// A new member in its rooms (`general`, and those of a restored session):
+    /// greeted, and announced to each room.
     fn arrive(&mut self, user: UserId, conn: u64) -> SessionId {
         let session = SessionId { user, conn };
-        let general = self
-            .rooms
-            .get_mut(DEFAULT_ROOM)
-            .expect("general always exists");
-        general.members.insert(user);
-        let users_online = general.members.len();
+        let rooms: Vec<String> = self.members[&user].rooms.iter().cloned().collect();
+        for room in &rooms {
+            self.rooms
+                .get_mut(room)
+                .expect("restorable rooms exist")
+                .members
+                .insert(user);
+        }
         self.greet(session, false);
         let name = self.members[&user].name().to_owned();
-        let join = presence(Movement::Join, DEFAULT_ROOM, user, name, users_online);
-        self.announce_presence(DEFAULT_ROOM, &join, Some(user));
+        for room in &rooms {
+            let users_online = self.rooms[room].members.len();
+            let join = presence(Movement::Join, room, user, name.clone(), users_online);
+            self.announce_presence(room, &join, Some(user));
+        }
+        self.persist_session(user);
         session
     }
 
@@ -197,9 +221,42 @@ impl Hub {
     }
 }
 
+/// The transactions an earlier session stored, oldest first, to recognise resends.
+fn recent_txns(earlier: Option<&EarlierSession>) -> RecentTxns {
+    let mut txns = RecentTxns::default();
+    for t in earlier.iter().flat_map(|e| e.txns.iter().rev()) {
+        txns.set(&t.room, &t.txn_id, Txn::Stored(t.id));
+    }
+    txns
+}
+
 /// The session key of an account's member: the same on every node and after every
 /// restart, so its transactions are recognised when resent.
-pub(super) fn account_session_key(user: UserId) -> SessionKey {
+pub fn account_session_key(user: UserId) -> SessionKey {
     // Guests' keys are random; the top bit set keeps these apart in practice.
     (1 << 63) | user
+}
+
+impl Hub {
+    /// Queues what is kept of `user`'s session (see [`SessionRecord`]) when it can
+    /// outlive the connection: an account's, or a guest's whose client resumes.
+    /// Best effort: under a full storage queue the session is saved at its next change.
+    pub(super) fn persist_session(&mut self, user: UserId) {
+        let Some(member) = self.members.get(&user) else {
+            return;
+        };
+        if !member.resumable && member.role.is_none() {
+            return;
+        }
+        let record = SessionRecord {
+            session: member.session(),
+            user_id: user,
+            name: member.name().to_owned(),
+            rooms: member.rooms.iter().cloned().collect(),
+            updated_at: now_unix(),
+        };
+        if self.persist.try_send(Write::Session(record)).is_err() {
+            tracing::warn!(user_id = user, "storage queue full; session not saved now");
+        }
+    }
 }

@@ -8,10 +8,10 @@ use super::members::Member;
 use super::members::Members;
 use super::now_unix;
 use super::outbox::Eviction;
-use super::ports::{Bus, LocalBus, SessionTxn, Snapshot, Write};
+use super::ports::{Bus, LocalBus, SessionRecord, SessionTxn, Snapshot, Write};
 use super::request::Followup;
 use super::room::Room;
-use super::tokens::{TokenClaim, TokenSigner};
+use super::tokens::{SessionKey, TokenSigner};
 use confab_shared::client::{self, ClientMessage};
 use confab_shared::limits::DEFAULT_ROOM;
 use confab_shared::server::{ServerMessage, Stats};
@@ -81,13 +81,15 @@ impl Default for Arrival {
     }
 }
 
-/// A session that is no longer live (its grace period ran out, or the server
-/// restarted), named by a valid token: the newcomer inherits its key, so what it
-/// stored is still recognised when resent.
+/// What the store keeps of a session that may no longer be live (its grace
+/// period ran out, or the server restarted), named by a valid token or by an
+/// account: the newcomer takes up its key, so what it stored is still recognised
+/// when resent, and its id, name and rooms.
 #[derive(Debug, Clone)]
 pub struct EarlierSession {
-    pub claim: TokenClaim,
+    pub session: SessionKey,
     pub txns: Vec<SessionTxn>,
+    pub record: Option<SessionRecord>,
 }
 
 /// All users and rooms, and the routing between them.

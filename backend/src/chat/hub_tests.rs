@@ -64,14 +64,18 @@ impl Harness {
         }
     }
 
-    /// Stores (or, with `ok == false`, fails to store) everything queued.
+    /// Stores (or, with `ok == false`, fails to store) everything queued; returns
+    /// how many rooms and messages that was (sessions are saved too, uncounted).
     fn commit(&mut self, ok: bool) -> usize {
         let mut batch = Vec::new();
         while let Ok(write) = self.stored.try_recv() {
             batch.push(write);
         }
         self.hub.apply(|hub| hub.committed(&batch, ok));
-        batch.len()
+        batch
+            .iter()
+            .filter(|w| !matches!(w, Write::Session(_)))
+            .count()
     }
 }
 
@@ -935,7 +939,8 @@ fn a_resend_after_the_session_ended_is_recognised_from_the_store() {
         .verify(&token, tokens::now_ms())
         .expect("valid");
     let earlier = EarlierSession {
-        claim,
+        session: claim.session,
+        record: None,
         txns: vec![crate::chat::ports::SessionTxn {
             room: "general".into(),
             txn_id: "t9".into(),

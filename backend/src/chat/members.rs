@@ -70,8 +70,11 @@ impl Member {
 
 /// A newcomer, before it has an id.
 pub(super) struct Newcomer {
-    /// A signed-in user's own id and name; None for a guest, who becomes `User<id>`.
+    /// A signed-in user's own id and name; None for a guest.
     pub account: Option<(UserId, String, Role)>,
+    /// A guest's id and name from before a restart; otherwise it becomes `User<id>`.
+    /// The name is taken back only if it is still free.
+    pub restored: Option<(UserId, String)>,
     pub link: Link,
     pub session: SessionKey,
     pub token_issued_ms: u64,
@@ -157,9 +160,11 @@ impl Members {
     /// Adds a newcomer and returns its id. An account's name must be free of
     /// online guests (see `Hub::admit`).
     pub fn add(&mut self, newcomer: Newcomer) -> UserId {
-        let (id, name, role) = match newcomer.account {
-            Some((id, name, role)) => (id, name, Some(role)),
-            None => {
+        let (id, name, role) = match (newcomer.account, newcomer.restored) {
+            (Some((id, name, role)), _) => (id, name, Some(role)),
+            (None, Some((id, name))) if self.is_free(&names::key(&name), id) => (id, name, None),
+            (None, Some((id, _))) => (id, format!("User{id}"), None),
+            (None, None) => {
                 let id = self.reserve_id();
                 (id, format!("User{id}"), None)
             }
@@ -192,12 +197,18 @@ impl Members {
         Some(member)
     }
 
+    /// Whether `id` may show a name with this key: nobody else online shows it,
+    /// and no other user's account holds it.
+    pub fn is_free(&self, key: &str, id: UserId) -> bool {
+        let held = |holder: Option<&UserId>| holder.is_some_and(|&holder| holder != id);
+        !held(self.names.get(key)) && !held(self.registered.get(key))
+    }
+
     /// Renames `id` to `name`, unless another online user's name or an account's
     /// has the same key; returns the old name.
     pub fn rename(&mut self, id: UserId, name: String) -> Result<String, NameTaken> {
         let key = names::key(&name);
-        let held = |holder: Option<&UserId>| holder.is_some_and(|&holder| holder != id);
-        if held(self.names.get(&key)) || held(self.registered.get(&key)) {
+        if !self.is_free(&key, id) {
             return Err(NameTaken);
         }
         let member = self.by_id.get_mut(&id).expect("renaming a member");

@@ -2,7 +2,8 @@
 //! the core runs against something other than SQLite.
 
 use super::ports::{
-    ArchivedRoom, Range, SessionTxn, Snapshot, Store, StoreError, StoredMessage, StoredRoom, Write,
+    ArchivedRoom, Range, SessionRecord, SessionTxn, Snapshot, Store, StoreError, StoredMessage,
+    StoredRoom, Write,
 };
 use confab_shared::limits::SEED_ROOMS;
 use confab_shared::{MessageId, UnixSeconds};
@@ -17,6 +18,7 @@ type Rooms = BTreeMap<String, (bool, BTreeMap<MessageId, StoredMessage>)>;
 #[derive(Default)]
 pub struct MemoryStore {
     rooms: Mutex<Rooms>,
+    sessions: Mutex<std::collections::HashMap<u64, SessionRecord>>,
     /// While set, every write fails (a full disk, say).
     pub failing: AtomicBool,
 }
@@ -86,6 +88,10 @@ impl Store for MemoryStore {
                         let room = rooms.entry(m.room.clone()).or_default();
                         room.1.insert(m.id, (**m).clone());
                     }
+                    Write::Session(record) => {
+                        let mut sessions = self.sessions.lock().unwrap();
+                        sessions.insert(record.session, record.clone());
+                    }
                 }
             }
             Ok(())
@@ -130,6 +136,13 @@ impl Store for MemoryStore {
         id: MessageId,
     ) -> BoxFuture<'a, Result<Option<StoredMessage>, StoreError>> {
         Box::pin(async move { Ok(self.lock().get(room).and_then(|(_, m)| m.get(&id).cloned())) })
+    }
+
+    fn member_session(
+        &self,
+        session: u64,
+    ) -> BoxFuture<'_, Result<Option<SessionRecord>, StoreError>> {
+        Box::pin(async move { Ok(self.sessions.lock().unwrap().get(&session).cloned()) })
     }
 
     fn session_txns(

@@ -97,7 +97,7 @@ impl Hub {
         for write in batch {
             match write {
                 Write::Room { name, by, .. } => self.room_committed(name, *by, stored),
-                Write::ArchiveRoom { .. } => {}
+                Write::ArchiveRoom { .. } | Write::Session(_) => {}
                 Write::Message(message) => {
                     if stored {
                         self.deliver(message);

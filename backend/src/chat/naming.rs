@@ -64,6 +64,7 @@ impl Hub {
         for id in self.members.ids().into_iter().filter(|&id| id != user) {
             self.push(id, frame.clone());
         }
+        self.persist_session(user);
     }
 }
 

@@ -58,6 +58,20 @@ pub enum Write {
         name: String,
         at: UnixSeconds,
     },
+    /// Who a member is and which rooms it is in, so its session survives a restart.
+    Session(SessionRecord),
+}
+
+/// What is kept of a member for its session to outlive the process: its id, name
+/// and rooms, under its session key. A guest's is kept for a token's lifetime, an
+/// account's for good.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SessionRecord {
+    pub session: u64,
+    pub user_id: UserId,
+    pub name: String,
+    pub rooms: Vec<String>,
+    pub updated_at: UnixSeconds,
 }
 
 /// A transaction a session stored: enough to answer a resend with its echo.
@@ -144,6 +158,11 @@ pub trait Store: Send + Sync + 'static {
         room: &'a str,
         id: MessageId,
     ) -> BoxFuture<'a, Result<Option<StoredMessage>, StoreError>>;
+    /// The member kept under `session`, if any (see [`SessionRecord`]).
+    fn member_session(
+        &self,
+        session: u64,
+    ) -> BoxFuture<'_, Result<Option<SessionRecord>, StoreError>>;
     /// The newest transactions (at most `limit`) stored by `session` since `since`.
     fn session_txns(
         &self,

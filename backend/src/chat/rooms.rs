@@ -119,6 +119,9 @@ impl Hub {
         }
         let joined = self.room_joined(&room);
         self.send_all(user, &joined);
+        if newly {
+            self.persist_session(user);
+        }
     }
 
     /// `room_joined` for `room`: its first page of members and its latest history.
@@ -159,6 +162,7 @@ impl Hub {
         let leave = presence(Movement::Leave, &room, user, name, r.members.len());
         self.announce_presence(&room, &leave, None);
         self.send_all(user, &room_left(&room));
+        self.persist_session(user);
     }
 
     /// Answers from memory when it can; otherwise asks the caller to query the store.

@@ -4,5 +4,6 @@
 
 mod sqlite;
 mod sqlite_accounts;
+mod sqlite_sessions;
 
 pub use sqlite::SqliteStore;

@@ -8,8 +8,10 @@
 //! were four or more: each a pair of thread wake-ups, which under a steady chat
 //! load cost more CPU than SQLite itself.
 
+use super::sqlite_sessions;
 use crate::chat::ports::{
-    ArchivedRoom, Range, SessionTxn, Snapshot, Store, StoreError, StoredMessage, StoredRoom, Write,
+    ArchivedRoom, Range, SessionRecord, SessionTxn, Snapshot, Store, StoreError, StoredMessage,
+    StoredRoom, Write,
 };
 use crate::config::Durability;
 use confab_shared::{MessageId, UnixSeconds};
@@ -150,9 +152,12 @@ impl Store for SqliteStore {
                 let recent = self.history(&name, Range::Latest, recent_per_room).await?;
                 rooms.push(StoredRoom { name, recent });
             }
+            let token_lifetime = crate::chat::tokens::TOKEN_LIFETIME.as_secs() as i64;
+            sqlite_sessions::prune(&self.pool, crate::chat::now_unix() - token_lifetime).await?;
             let max_user_id: i64 = sqlx::query_scalar(
                 "SELECT MAX((SELECT COALESCE(MAX(from_id), 0) FROM messages), \
-                 (SELECT COALESCE(MAX(user_id), 0) FROM accounts))",
+                 (SELECT COALESCE(MAX(user_id), 0) FROM accounts), \
+                 (SELECT COALESCE(MAX(user_id), 0) FROM member_sessions))",
             )
             .fetch_one(&self.pool)
             .await?;
@@ -178,7 +183,7 @@ impl Store for SqliteStore {
             let messages = || {
                 batch.iter().filter_map(|write| match write {
                     Write::Message(m) => Some(&**m),
-                    Write::Room { .. } | Write::ArchiveRoom { .. } => None,
+                    Write::Room { .. } | Write::ArchiveRoom { .. } | Write::Session(_) => None,
                 })
             };
             // One statement is atomic by itself: no transaction needed.
@@ -189,7 +194,7 @@ impl Store for SqliteStore {
             // New rooms are rare; their messages must follow them in one transaction.
             let mut tx = writer.begin().await?;
             for write in batch {
-                match write {
+                let query = match write {
                     // Creating an archived room's name again brings it back.
                     Write::Room {
                         name, created_at, ..
@@ -204,10 +209,13 @@ impl Store for SqliteStore {
                             .bind(at)
                             .bind(name)
                     }
+                    Write::Session(record) => {
+                        sqlite_sessions::upsert(&mut tx, record).await?;
+                        continue;
+                    }
                     Write::Message(_) => continue,
-                }
-                .execute(&mut *tx)
-                .await?;
+                };
+                query.execute(&mut *tx).await?;
             }
             if messages().next().is_some() {
                 insert_messages(&mut tx, messages()).await?;
@@ -260,6 +268,13 @@ impl Store for SqliteStore {
                 .await?;
             Ok(row.as_ref().map(message))
         })
+    }
+
+    fn member_session(
+        &self,
+        session: u64,
+    ) -> BoxFuture<'_, Result<Option<SessionRecord>, StoreError>> {
+        Box::pin(sqlite_sessions::find(&self.pool, session))
     }
 
     fn session_txns(

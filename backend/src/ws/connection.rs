@@ -12,7 +12,8 @@ use super::frames::MAX_BATCH;
 use super::handshake::Socket;
 use super::heartbeat::{Due, Heartbeat};
 use super::inbound::{End, Inbound};
-use crate::chat::tokens::{self, TOKEN_LIFETIME};
+use crate::chat::account_session_key;
+use crate::chat::tokens::{self, SessionKey, TOKEN_LIFETIME};
 use crate::chat::{
     Arrival, Departure, EarlierSession, Eviction, Inbox, Received, SessionId, TXNS_REMEMBERED,
     outbox,
@@ -36,12 +37,16 @@ pub async fn run(
 ) {
     let mut conn = WsConn::new(socket);
     let (outbox, inbox) = outbox::bounded(app.limits.send_queue, app.limits.send_queue_bytes);
-    if let Some(token) = arrival
-        .resume
-        .as_deref()
-        .filter(|_| arrival.account.is_none())
-    {
-        arrival.earlier = earlier_session(&app, token).await;
+    let earlier = match (&arrival.account, arrival.resume.as_deref()) {
+        (Some(account), _) => Some(account_session_key(account.user_id)),
+        (None, Some(token)) => app
+            .signer
+            .verify(token, tokens::now_ms())
+            .map(|c| c.session),
+        (None, None) => None,
+    };
+    if let Some(session) = earlier {
+        arrival.earlier = earlier_session(&app, session).await;
     }
     let session = app.hub.with(|hub| hub.connect(outbox, arrival));
     tracing::info!(user_id = session.user, "connected");
@@ -71,21 +76,26 @@ pub async fn run(
     let _ = timeout(write_timeout, finish).await;
 }
 
-/// What the store knows of the session a token names, when the token is valid:
-/// its recent transactions, so that a resend after the grace period or a restart is
-/// recognised. A live session needs none of this, but a look-up costs one indexed
-/// query on a reconnect, and deciding without the hub's lock would race.
-async fn earlier_session(app: &Context, token: &str) -> Option<EarlierSession> {
-    let claim = app.signer.verify(token, tokens::now_ms())?;
+/// What the store knows of `session` (named by a valid token, or an account's):
+/// who it was and its rooms, and its recent transactions, so that a resend after
+/// the grace period or a restart is recognised. A live session needs none of
+/// this, but a look-up costs two indexed queries on a reconnect, and deciding
+/// without the hub's lock would race.
+async fn earlier_session(app: &Context, session: SessionKey) -> Option<EarlierSession> {
     let since = crate::chat::now_unix() - TOKEN_LIFETIME.as_secs() as i64;
-    let found = app
+    let txns = app
         .store
-        .session_txns(claim.session, since, TXNS_REMEMBERED as u32)
+        .session_txns(session, since, TXNS_REMEMBERED as u32)
         .await;
-    match found {
-        Ok(txns) => Some(EarlierSession { claim, txns }),
-        Err(error) => {
-            tracing::error!(?error, "could not load a session's transactions");
+    let record = app.store.member_session(session).await;
+    match (txns, record) {
+        (Ok(txns), Ok(record)) => Some(EarlierSession {
+            session,
+            txns,
+            record,
+        }),
+        (Err(error), _) | (_, Err(error)) => {
+            tracing::error!(%error, source = %error.source, "could not load a session");
             None
         }
     }

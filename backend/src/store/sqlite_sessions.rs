@@ -1,0 +1,63 @@
+//! Members' sessions on SQLite (see `chat::ports::SessionRecord`).
+
+use crate::chat::ports::{SessionRecord, StoreError};
+use confab_shared::UnixSeconds;
+use sqlx::{Row, SqliteConnection, SqlitePool};
+
+/// Saves `record`, replacing what was kept under its session key.
+pub(super) async fn upsert(
+    connection: &mut SqliteConnection,
+    record: &SessionRecord,
+) -> Result<(), sqlx::Error> {
+    let rooms = serde_json::to_string(&record.rooms).expect("strings encode");
+    sqlx::query(
+        "INSERT INTO member_sessions (session, user_id, name, rooms, updated_at) \
+         VALUES (?, ?, ?, ?, ?) ON CONFLICT (session) DO UPDATE SET \
+         user_id = excluded.user_id, name = excluded.name, rooms = excluded.rooms, \
+         updated_at = excluded.updated_at",
+    )
+    .bind(record.session as i64)
+    .bind(record.user_id as i64)
+    .bind(&record.name)
+    .bind(rooms)
+    .bind(record.updated_at)
+    .execute(connection)
+    .await?;
+    Ok(())
+}
+
+/// What is kept under `session`.
+pub(super) async fn find(
+    pool: &SqlitePool,
+    session: u64,
+) -> Result<Option<SessionRecord>, StoreError> {
+    let row = sqlx::query(
+        "SELECT user_id, name, rooms, updated_at FROM member_sessions WHERE session = ?",
+    )
+    .bind(session as i64)
+    .fetch_optional(pool)
+    .await
+    .map_err(|e| StoreError::new("loading a session", e))?;
+    Ok(row.map(|row| SessionRecord {
+        session,
+        user_id: row.get::<i64, _>("user_id") as u64,
+        name: row.get("name"),
+        // A row this server wrote always decodes; anything else keeps no rooms.
+        rooms: serde_json::from_str(row.get("rooms")).unwrap_or_default(),
+        updated_at: row.get("updated_at"),
+    }))
+}
+
+/// Forgets guests' sessions untouched since `before` (their tokens have expired);
+/// accounts' are kept.
+pub(super) async fn prune(pool: &SqlitePool, before: UnixSeconds) -> Result<(), StoreError> {
+    sqlx::query(
+        "DELETE FROM member_sessions WHERE updated_at < ? \
+         AND user_id NOT IN (SELECT user_id FROM accounts)",
+    )
+    .bind(before)
+    .execute(pool)
+    .await
+    .map_err(|e| StoreError::new("pruning sessions", e))?;
+    Ok(())
+}
