@@ -106,7 +106,16 @@ async fn sign_up_sign_in_who_am_i_and_sign_out() {
     .await;
     assert_eq!(after.status, 401, "the token is revoked on the server");
     let upgrade = Client::connect_with(&server.url("/ws"), &[("authorization", &by_bearer)]).await;
-    assert!(upgrade.is_err(), "a revoked token opens no socket");
+    assert!(upgrade.is_err(), "a revoked bearer token opens no socket");
+    let cookie = [("cookie", by_cookie.as_str())];
+    let mut browser = Client::connect_with(&server.url("/ws"), &cookie)
+        .await
+        .unwrap();
+    let welcome = browser.expect("welcome").await;
+    assert!(
+        welcome["content"].get("account").is_none(),
+        "a stale cookie is a guest"
+    );
 }
 
 #[tokio::test]

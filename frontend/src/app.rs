@@ -3,7 +3,7 @@
 use crate::browser;
 use crate::connection::{self, Connection, Status};
 use crate::model::Chat;
-use crate::view::{Composer, MessageList, RoomHeader, Sidebar, StatusBadge};
+use crate::view::{AccountMenu, Composer, MessageList, RoomHeader, Sidebar, StatusBadge};
 use leptos::prelude::*;
 
 /// Shared with every component through context.
@@ -55,6 +55,7 @@ pub fn App() -> impl IntoView {
                     "People · " {online}
                 </button>
                 <h1 class="brand"><span class="logo" aria-hidden="true">"◆"</span>" Confab"</h1>
+                <AccountMenu />
                 <StatusBadge status=connection.status />
             </header>
             <Sidebar open=people_open />

@@ -3,13 +3,25 @@
 
 use crate::browser;
 use crate::model::Chat;
+use confab_shared::CLOSE_WILL_RESUME;
 use confab_shared::client::ClientMessage;
 use confab_shared::server::ServerMessage;
-use futures::channel::mpsc::{UnboundedSender, unbounded};
+use futures::channel::mpsc::{UnboundedReceiver, UnboundedSender, unbounded};
 use futures::{SinkExt, StreamExt, future};
 use gloo_net::websocket::Message;
 use gloo_net::websocket::futures::WebSocket;
 use leptos::prelude::*;
+
+/// Why a socket's read and write loops stopped.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Ended {
+    /// The socket closed or failed.
+    Dropped,
+    /// The browser went offline.
+    Offline,
+    /// The UI asked for a new socket.
+    Restart,
+}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Status {
@@ -23,6 +35,8 @@ pub enum Status {
 pub struct Connection {
     pub status: RwSignal<Status>,
     outgoing: StoredValue<Option<UnboundedSender<ClientMessage>>>,
+    /// Asks the loop to close and connect again at once.
+    restart: StoredValue<UnboundedSender<()>>,
 }
 
 impl Connection {
@@ -32,19 +46,32 @@ impl Connection {
                 .is_some_and(|tx| tx.unbounded_send(message).is_ok())
         })
     }
+
+    /// Closes the socket and opens a new one straight away: after signing in or
+    /// out, the next socket carries (or lacks) the session cookie.
+    pub fn restart(&self) {
+        self.restart.with_value(|tx| drop(tx.unbounded_send(())));
+    }
 }
 
 /// Starts the connection loop; it runs for the life of the page.
 pub fn start(chat: RwSignal<Chat>, unread: RwSignal<u32>) -> Connection {
+    let (restart, restarts) = unbounded::<()>();
     let connection = Connection {
         status: RwSignal::new(Status::Connecting),
         outgoing: StoredValue::new(None),
+        restart: StoredValue::new(restart),
     };
-    leptos::task::spawn_local(run(connection, chat, unread));
+    leptos::task::spawn_local(run(connection, chat, unread, restarts));
     connection
 }
 
-async fn run(connection: Connection, chat: RwSignal<Chat>, unread: RwSignal<u32>) {
+async fn run(
+    connection: Connection,
+    chat: RwSignal<Chat>,
+    unread: RwSignal<u32>,
+    mut restarts: UnboundedReceiver<()>,
+) {
     // The browser knows when the network goes away (a phone changing networks, a
     // laptop lid): drop the socket at once rather than wait for a heartbeat, and
     // reconnect the moment the network is back.
@@ -61,7 +88,7 @@ async fn run(connection: Connection, chat: RwSignal<Chat>, unread: RwSignal<u32>
             let (mut sink, mut stream) = socket.split();
             let (tx, mut rx) = unbounded::<ClientMessage>();
             connection.outgoing.set_value(Some(tx));
-            let went_offline = {
+            let ended = {
                 let writer = async {
                     while let Some(message) = rx.next().await {
                         if sink.send(Message::Text(message.encode())).await.is_err() {
@@ -91,16 +118,28 @@ async fn run(connection: Connection, chat: RwSignal<Chat>, unread: RwSignal<u32>
                     }
                 };
                 let offline = async { while network.next().await != Some(false) {} };
+                let restart = restarts.next();
                 futures::pin_mut!(writer, reader, offline);
-                let ended = future::select(future::select(writer, reader), offline).await;
-                matches!(ended, future::Either::Right(_))
+                let either = future::select(writer, reader);
+                match future::select(either, future::select(offline, restart)).await {
+                    future::Either::Left(_) => Ended::Dropped,
+                    future::Either::Right((future::Either::Left(_), _)) => Ended::Offline,
+                    future::Either::Right((future::Either::Right(_), _)) => Ended::Restart,
+                }
             };
             connection.outgoing.set_value(None);
-            if went_offline && let Ok(socket) = sink.reunite(stream) {
-                // Tell the server we will be back, so it keeps our session.
-                let _ = socket.close(Some(confab_shared::CLOSE_WILL_RESUME), Some("offline"));
+            if let Ok(socket) = sink.reunite(stream) {
+                match ended {
+                    // Tell the server we will be back, so it keeps our session.
+                    Ended::Offline => drop(socket.close(Some(CLOSE_WILL_RESUME), Some("offline"))),
+                    Ended::Restart => drop(socket.close(Some(1000), Some("signed in or out"))),
+                    Ended::Dropped => {}
+                }
             }
-            connection.outgoing.set_value(None);
+            if ended == Ended::Restart {
+                attempt = 0;
+                continue;
+            }
         }
         let was_connected = connection.status.get_untracked() == Status::Connected;
         connection.status.set(Status::Disconnected);

@@ -1,5 +1,6 @@
 //! Confab's browser client: Leptos, rendered client-side, built by trunk.
 
+mod account;
 mod app;
 mod browser;
 mod connection;

@@ -6,15 +6,22 @@ use confab_shared::api::SESSION_COOKIE;
 
 /// The session token a request carries, if any. A bearer token wins over a cookie.
 pub fn session_token(headers: &HeaderMap) -> Option<String> {
-    let bearer = headers
+    bearer_token(headers).or_else(|| cookie_token(headers))
+}
+
+/// The token of `Authorization: Bearer TOKEN`.
+pub fn bearer_token(headers: &HeaderMap) -> Option<String> {
+    headers
         .get(header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.strip_prefix("Bearer "))
         .map(str::trim)
-        .filter(|t| !t.is_empty());
-    if let Some(token) = bearer {
-        return Some(token.to_owned());
-    }
+        .filter(|t| !t.is_empty())
+        .map(str::to_owned)
+}
+
+/// The token in the `confab_session` cookie.
+pub fn cookie_token(headers: &HeaderMap) -> Option<String> {
     headers
         .get_all(header::COOKIE)
         .iter()

@@ -12,8 +12,10 @@ mod inbound;
 mod origin;
 
 use crate::chat::Arrival;
+use crate::chat::account::Account;
 use crate::listener::SocketPermit;
 use axum::extract::{FromRequestParts, Query, Request};
+use axum::http::HeaderMap;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use confab_shared::ErrorCode;
@@ -72,20 +74,9 @@ pub async fn upgrade(app: Arc<Context>, request: Request) -> Response {
         .max_write_buffer_size(CONTROL_WRITE_BUFFER_BYTES)
         .max_message_size(Some(limit))
         .max_frame_size(Some(limit));
-    let account = match crate::api::session_token(headers) {
-        None => None,
-        Some(token) => match app.auth.account(token.as_str()).await {
-            Ok(Some(account)) => Some(account),
-            // A client that presents a session expects to be that account: a
-            // stale one is a 401 to sign in again, not a silent guest.
-            Ok(None) => {
-                return (StatusCode::UNAUTHORIZED, "Session expired or signed out").into_response();
-            }
-            Err(error) => {
-                tracing::error!(%error, source = %error.source, "could not look up a session");
-                return (StatusCode::SERVICE_UNAVAILABLE, "Try again later").into_response();
-            }
-        },
+    let account = match account_of(&app, headers).await {
+        Ok(account) => account,
+        Err(refusal) => return refusal,
     };
     let permit = app.connections.clone().try_acquire_owned().ok();
     let socket_permit = parts.extensions.get::<SocketPermit>().cloned();
@@ -111,6 +102,29 @@ pub async fn upgrade(app: Arc<Context>, request: Request) -> Response {
             }
         })
     })
+}
+
+/// The account an upgrade signs in as: its bearer token's, or its cookie's.
+///
+/// A program that presents a bearer token expects to be that account, so a stale
+/// one is a 401 to sign in again. A browser's stale cookie makes a guest, as after
+/// signing out: its page can neither read the cookie nor see why an upgrade failed.
+async fn account_of(app: &Context, headers: &HeaderMap) -> Result<Option<Account>, Response> {
+    let bearer = crate::api::bearer_token(headers);
+    let presented = bearer.is_some();
+    let Some(token) = bearer.or_else(|| crate::api::cookie_token(headers)) else {
+        return Ok(None);
+    };
+    match app.auth.account(&token).await {
+        Ok(None) if presented => {
+            Err((StatusCode::UNAUTHORIZED, "Session expired or signed out").into_response())
+        }
+        Ok(account) => Ok(account),
+        Err(error) => {
+            tracing::error!(%error, source = %error.source, "could not look up a session");
+            Err((StatusCode::SERVICE_UNAVAILABLE, "Try again later").into_response())
+        }
+    }
 }
 
 /// Query parameters of the upgrade request.

@@ -107,19 +107,43 @@ impl Chat {
 
     fn on_welcome(&mut self, content: Welcome, timestamp: UnixSeconds, applied: &mut Applied) {
         let first = self.me.is_none();
-        self.me = Some(Me {
+        let someone_else = !first && self.my_id() != Some(content.user_id);
+        if self.my_id() != Some(content.user_id) {
+            self.reown(content.user_id);
+        }
+        let me = Me {
             id: content.user_id,
             name: content.user_name.clone(),
-        });
+            signed_in: content.account.is_some(),
+        };
         self.resume_token = content.resume_token;
+        self.sign_in_required = false;
         applied.welcomed = true;
-        applied.send = self.after_welcome(&content.user_name, content.resumed);
-        let text = if first {
-            content.message
-        } else {
-            "Reconnected".into()
+        applied.send = self.after_welcome(&me, content.resumed);
+        self.me = Some(me);
+        let text = match (first, someone_else, content.account.is_some()) {
+            (true, _, _) => content.message,
+            (false, true, true) => format!("Signed in as {}", content.user_name),
+            (false, true, false) => format!("You are now {}, a guest", content.user_name),
+            (false, false, _) => "Reconnected".into(),
         };
         self.note(text, timestamp);
+    }
+
+    /// Signed in or out, we are another user: whose messages are our own changes.
+    /// A changed line gets a new key, so the view draws it again.
+    fn reown(&mut self, me: UserId) {
+        for timeline in self.rooms.values_mut() {
+            for entry in &mut timeline.entries {
+                if let EntryKind::Public { from_id, own, .. } = &mut entry.kind
+                    && *own != (*from_id == me)
+                {
+                    *own = *from_id == me;
+                    self.next_key += 1;
+                    entry.key = self.next_key;
+                }
+            }
+        }
     }
 
     fn on_users(&mut self, users: Vec<UserInfo>, room: Option<String>, total: Option<usize>) {
@@ -289,6 +313,7 @@ impl Chat {
                 | ErrorCode::ServerBusy
                 | ErrorCode::StorageError,
             ) => self.opening = None,
+            Some(ErrorCode::SignInRequired) => self.sign_in_required = true,
             _ => {}
         }
         self.line_in(

@@ -17,6 +17,8 @@ use std::collections::BTreeMap;
 pub struct Me {
     pub id: UserId,
     pub name: String,
+    /// Signed in to an account (its name is the account's); false for a guest.
+    pub signed_in: bool,
 }
 
 /// Who a line in a timeline came from.
@@ -90,6 +92,8 @@ pub struct Chat {
     pub chosen_name: Option<String>,
     /// The last rename error, shown beside the name field.
     pub name_error: Option<String>,
+    /// The server takes no guests (`sign_in_required`): the sign-in form stays up.
+    pub sign_in_required: bool,
     /// A room the user asked to join; shown once joined.
     opening: Option<String>,
     next_key: u64,
@@ -106,6 +110,7 @@ impl Chat {
             private_to: None,
             chosen_name,
             name_error: None,
+            sign_in_required: false,
             opening: None,
             next_key: 0,
         }
@@ -123,9 +128,18 @@ impl Chat {
 
     /// What to send once (re)connected: our name, our rooms, what we missed, and
     /// what we sent that was never acknowledged (same txn_id, so never doubled).
-    fn after_welcome(&mut self, given_name: &str, resumed: bool) -> Vec<ClientMessage> {
+    /// The user signed in or out: the next connection is someone else, so it must
+    /// not resume this one's session.
+    pub fn identity_changed(&mut self) {
+        self.resume_token = None;
+        self.sign_in_required = false;
+    }
+
+    fn after_welcome(&mut self, me: &Me, resumed: bool) -> Vec<ClientMessage> {
         let mut send = Vec::new();
-        if let Some(name) = self.chosen_name.clone().filter(|n| n != given_name) {
+        // An account's name is its own; a guest takes back the name it chose.
+        let chosen = self.chosen_name.clone().filter(|_| !me.signed_in);
+        if let Some(name) = chosen.filter(|n| *n != me.name) {
             send.push(ClientMessage::SetName { name });
         }
         for (room, timeline) in &self.rooms {

@@ -502,3 +502,68 @@ fn history_request(before_id: Option<MessageId>, after_id: Option<MessageId>) ->
         limit: Some(100),
     }
 }
+
+#[test]
+fn a_signed_in_user_keeps_the_account_name_and_forgets_the_guest_session() {
+    let mut chat = Chat::new(Some("Guesty".into()));
+    chat.apply(welcome(3, "User3", false));
+    assert!(!chat.me.as_ref().unwrap().signed_in);
+    chat.identity_changed();
+    assert_eq!(
+        chat.resume_token, None,
+        "the next connection must not resume the guest"
+    );
+
+    let mut signed_in = welcome(7, "Ann", false);
+    if let ServerMessage::Welcome { content, .. } = &mut signed_in {
+        content.account = Some(confab_shared::server::AccountInfo {
+            username: "Ann".into(),
+            role: confab_shared::api::Role::Member,
+        });
+    }
+    let send = chat.apply(signed_in).send;
+    assert!(chat.me.as_ref().unwrap().signed_in);
+    assert!(
+        !send
+            .iter()
+            .any(|m| matches!(m, ClientMessage::SetName { .. })),
+        "the guest's chosen name is not asked for: {send:?}"
+    );
+}
+
+#[test]
+fn a_server_without_guests_asks_for_sign_in() {
+    let mut chat = Chat::new(None);
+    chat.apply(ServerMessage::error(
+        ErrorCode::SignInRequired,
+        "Sign in to chat",
+        1,
+    ));
+    assert!(chat.sign_in_required);
+    chat.apply(welcome(7, "Ann", false));
+    assert!(!chat.sign_in_required);
+}
+
+#[test]
+fn after_signing_in_the_accounts_earlier_messages_are_ones_own() {
+    let mut chat = Chat::new(None);
+    chat.apply(welcome(3, "User3", false));
+    chat.apply(message(7, 1, "said from my other device", None));
+    let own = |chat: &Chat| {
+        chat.timeline()
+            .entries
+            .iter()
+            .find_map(|e| match &e.kind {
+                EntryKind::Public { own, .. } => Some((*own, e.key)),
+                _ => None,
+            })
+            .unwrap()
+    };
+    let (before, old_key) = own(&chat);
+    assert!(!before);
+    chat.identity_changed();
+    chat.apply(welcome(7, "Ann", false));
+    let (after, new_key) = own(&chat);
+    assert!(after, "user 7's line is ours now");
+    assert_ne!(old_key, new_key, "redrawn");
+}

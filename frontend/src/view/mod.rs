@@ -1,9 +1,11 @@
 //! Small components, one concern each.
 
+mod account;
 mod composer;
 mod messages;
 mod sidebar;
 
+pub use account::AccountMenu;
 pub use composer::Composer;
 pub use messages::{MessageList, RoomHeader};
 pub use sidebar::Sidebar;

@@ -171,6 +171,8 @@ fn NameForm() -> impl IntoView {
         }
     });
     let error = move || chat.with(|c| c.name_error.clone());
+    // An account's name is its own: shown, not editable.
+    let signed_in = Memo::new(move |_| chat.with(|c| c.me.as_ref().is_some_and(|m| m.signed_in)));
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let name = draft.get_untracked().trim().to_owned();
@@ -181,17 +183,22 @@ fn NameForm() -> impl IntoView {
     };
     view! {
         <form class="name-form" on:submit=submit>
-            <label for="name-input">"Your nickname"</label>
+            <label for="name-input">
+                {move || if signed_in.get() { "Your account" } else { "Your nickname" }}
+            </label>
             <div class="row">
                 <input
                     id="name-input"
+                    readonly=move || signed_in.get()
                     autocomplete="nickname"
                     aria-invalid=move || error().is_some().to_string()
                     aria-describedby="name-error"
                     prop:value=move || draft.get()
                     on:input=move |ev| draft.set(event_target_value(&ev))
                 />
-                <button type="submit" disabled=move || !ctx.connected()>"Set"</button>
+                <Show when=move || !signed_in.get()>
+                    <button type="submit" disabled=move || !ctx.connected()>"Set"</button>
+                </Show>
             </div>
             <p id="name-error" class="field-error" role="alert">{error}</p>
         </form>

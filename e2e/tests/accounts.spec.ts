@@ -1,0 +1,105 @@
+import { test, expect, Page } from '@playwright/test';
+import { Server, openChat, say, messages, users } from './support';
+
+const shots = 'test-results/screenshots';
+const PASSWORD = 'correct horse battery';
+
+async function openForm(page: Page) {
+  await page.getByTestId('sign-in').click();
+  await expect(page.getByTestId('sign-in-form')).toBeVisible();
+}
+
+async function fillForm(page: Page, username: string, password: string) {
+  await page.getByLabel('Username').fill(username);
+  await page.getByLabel('Password').fill(password);
+}
+
+async function signUp(page: Page, username: string) {
+  await openForm(page);
+  await fillForm(page, username, PASSWORD);
+  await page.getByTestId('sign-up').click();
+  await expect(page.getByTestId('account-name')).toHaveText(username);
+  await expect(page.getByTestId('status')).toHaveText('Connected');
+}
+
+async function signIn(page: Page, username: string, password = PASSWORD) {
+  await openForm(page);
+  await fillForm(page, username, password);
+  await page.getByTestId('sign-in-form').getByRole('button', { name: 'Sign in', exact: true }).click();
+}
+
+test('an account made in one browser is there, with its history, in another after a restart', async ({ browser }) => {
+  const server = await new Server().start();
+  const { addr, db } = server;
+  const first = await openChat(browser, server);
+  await signUp(first.page, 'Ann');
+  await say(first.page, 'hello from my account');
+  await expect(messages(first.page).locator('.msg.own', { hasText: 'hello from my account' })).toHaveCount(1);
+
+  await server.stop();
+  const again = await new Server(addr, db).start();
+  try {
+    // The first browser comes back by itself, still signed in (its cookie).
+    await expect(first.page.getByTestId('status')).toHaveText('Connected', { timeout: 30_000 });
+    await expect(first.page.getByTestId('account-name')).toHaveText('Ann');
+
+    // A second browser signs in to the same account: same user, same history.
+    const second = await openChat(browser, again);
+    await signIn(second.page, 'ann');
+    await expect(second.page.getByTestId('account-name')).toHaveText('Ann');
+    await expect(messages(second.page).locator('.msg.own', { hasText: 'hello from my account' })).toHaveCount(1);
+    // Two browsers, one user: listed once.
+    await expect.poll(async () => (await users(second.page).allTextContents()).filter((n) => n === 'Ann')).toEqual(['Ann']);
+    await say(second.page, 'typed on my second device');
+    await expect(messages(first.page).locator('.msg.own', { hasText: 'typed on my second device' })).toHaveCount(1);
+  } finally {
+    await again.stop();
+  }
+});
+
+test('a wrong password is explained, a guest cannot take the name, and signing out makes a guest', async ({ browser }) => {
+  const server = await new Server().start();
+  try {
+    const ann = await openChat(browser, server);
+    await signUp(ann.page, 'Ann');
+    const guest = await openChat(browser, server);
+    await signIn(guest.page, 'Ann', 'not my password');
+    await expect(guest.page.getByTestId('sign-in-error')).toHaveText('Wrong username or password.');
+    await guest.page.getByTestId('as-guest').click();
+    await guest.page.locator('#name-input').fill('ANN');
+    await guest.page.getByRole('button', { name: 'Set', exact: true }).click();
+    await expect(guest.page.locator('#name-error')).toContainText('Name already in use');
+
+    await ann.page.getByTestId('sign-out').click();
+    await expect(ann.page.getByTestId('sign-in')).toBeVisible();
+    await expect(ann.page.getByTestId('status')).toHaveText('Connected');
+    await expect(ann.page.locator('[data-testid=users] .user.me .user-name')).toHaveText(/^User\d+$/);
+  } finally {
+    await server.stop();
+  }
+});
+
+for (const scheme of ['light', 'dark'] as const) {
+  test(`the sign-in form at desktop and phone size (${scheme})`, async ({ browser }) => {
+    const server = await new Server().start();
+    try {
+      const desktop = await openChat(browser, server);
+      const phone = await openChat(browser, server, undefined, { width: 390, height: 844 });
+      for (const p of [desktop.page, phone.page]) {
+        await p.emulateMedia({ colorScheme: scheme });
+        await openForm(p);
+        await fillForm(p, 'Ann', 'short');
+      }
+      await desktop.page.screenshot({ path: `${shots}/sign-in-desktop-${scheme}.png` });
+      await phone.page.screenshot({ path: `${shots}/sign-in-phone-${scheme}.png` });
+      await desktop.page.getByTestId('sign-up').click();
+      await expect(desktop.page.getByTestId('sign-in-error')).toContainText('at least 8 characters');
+      await fillForm(desktop.page, 'Ann', PASSWORD);
+      await desktop.page.getByTestId('sign-up').click();
+      await expect(desktop.page.getByTestId('account-name')).toHaveText('Ann');
+      await desktop.page.screenshot({ path: `${shots}/signed-in-desktop-${scheme}.png` });
+    } finally {
+      await server.stop();
+    }
+  });
+}
