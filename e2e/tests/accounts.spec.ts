@@ -1,4 +1,7 @@
 import { test, expect, Page } from '@playwright/test';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import { Server, openChat, say, messages, users } from './support';
 
 const shots = 'test-results/screenshots';
@@ -77,6 +80,58 @@ test('a wrong password is explained, a guest cannot take the name, and signing o
   } finally {
     await server.stop();
   }
+});
+
+test('a private conversation between accounts waits for the one who is away, and survives a restart', async ({ browser }) => {
+  const log = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'confab-log-')), 'server.log');
+  const server = new Server();
+  server.logFile = log;
+  await server.start();
+  const { addr, db } = server;
+  const ann = await openChat(browser, server);
+  await signUp(ann.page, 'Ann');
+  const bob = await openChat(browser, server);
+  await signUp(bob.page, 'Bob');
+  const tokens = (await ann.context.cookies()).filter((c) => c.name === 'confab_session').map((c) => c.value);
+  expect(tokens).toHaveLength(1);
+
+  // Ann writes to Bob from the member list; between accounts it is stored.
+  await ann.page.locator('[data-testid=users] .user', { hasText: 'Bob' }).click();
+  await say(ann.page, 'first private');
+  await expect(ann.page.getByTestId('conversation')).toHaveText(/Bob.*first private/);
+  await bob.context.close();
+
+  // Bob is away: Ann writes on in the conversation.
+  await ann.page.getByTestId('conversation').click();
+  await expect(ann.page.getByTestId('conversation-title')).toHaveText('@Bob');
+  await say(ann.page, 'while you were away');
+  await expect(ann.page.getByTestId('private-message')).toHaveCount(2);
+  await ann.page.screenshot({ path: `${shots}/conversation-desktop-light.png` });
+
+  await server.stop();
+  const again = new Server(addr, db);
+  again.logFile = log;
+  await again.start();
+  try {
+    const back = await openChat(browser, again);
+    await signIn(back.page, 'Bob');
+    await expect(back.page.getByTestId('account-name')).toHaveText('Bob');
+    await expect(back.page.getByTestId('conversation-unread')).toHaveText('2');
+    await back.page.getByTestId('conversation').click();
+    await expect(back.page.getByTestId('private-message')).toHaveText([/first private/, /while you were away/]);
+    await expect(back.page.getByTestId('conversation-unread')).toHaveCount(0);
+    await back.page.emulateMedia({ colorScheme: 'dark' });
+    await back.page.screenshot({ path: `${shots}/conversation-desktop-dark.png` });
+  } finally {
+    await again.stop();
+  }
+  // Nothing secret in a whole session's debug log.
+  const text = fs.readFileSync(log, 'utf8');
+  expect(text).toContain('signed in');
+  for (const secret of [PASSWORD, 'first private', 'while you were away', ...tokens]) {
+    expect(text.includes(secret), `the log holds ${secret}`).toBe(false);
+  }
+  expect(/confab_session=[0-9a-f]{64}/.test(text)).toBe(false);
 });
 
 for (const scheme of ['light', 'dark'] as const) {

@@ -10,6 +10,8 @@ const BINARY = path.resolve(__dirname, '../../target/release/confab');
  * its own. Pass `addr` and `db` of a stopped server to restart it on the same data. */
 export class Server {
   private child?: ChildProcess;
+  /** When set, the server logs everything (debug) to this file, appending. */
+  public logFile?: string;
   constructor(
     public addr = '127.0.0.1:0',
     public db = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'confab-e2e-')), 'confab.db'),
@@ -18,7 +20,9 @@ export class Server {
   get url() { return `http://${this.addr}`; }
 
   async start(args: string[] = []): Promise<Server> {
-    const child = spawn(BINARY, ['--addr', this.addr, '--db', this.db, ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const stderr = this.logFile ? fs.openSync(this.logFile, 'a') : 'inherit';
+    const env = this.logFile ? { ...process.env, RUST_LOG: 'debug' } : process.env;
+    const child = spawn(BINARY, ['--addr', this.addr, '--db', this.db, ...args], { stdio: ['ignore', 'pipe', stderr], env });
     this.child = child;
     this.addr = await new Promise<string>((resolve, reject) => {
       child.once('exit', (code) => reject(new Error(`confab exited early (${code})`)));

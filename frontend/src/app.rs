@@ -3,7 +3,9 @@
 use crate::browser;
 use crate::connection::{self, Connection, Status};
 use crate::model::Chat;
-use crate::view::{AccountMenu, Composer, MessageList, RoomHeader, Sidebar, StatusBadge};
+use crate::view::{
+    AccountMenu, Composer, ConversationView, MessageList, RoomHeader, Sidebar, StatusBadge,
+};
 use leptos::prelude::*;
 
 /// Shared with every component through context.
@@ -43,6 +45,7 @@ pub fn App() -> impl IntoView {
 
     let people_open = RwSignal::new(false);
     let online = Memo::new(move |_| chat.with(|c| c.timeline().member_count()));
+    let in_conversation = Memo::new(move |_| chat.with(|c| c.conversation.is_some()));
     view! {
         <div class="app">
             <header class="topbar">
@@ -60,8 +63,12 @@ pub fn App() -> impl IntoView {
             </header>
             <Sidebar open=people_open />
             <main class="chat">
-                <RoomHeader />
-                <MessageList />
+                <Show
+                    when=move || in_conversation.get()
+                    fallback=|| view! { <RoomHeader /> <MessageList /> }
+                >
+                    <ConversationView />
+                </Show>
                 <Composer />
             </main>
         </div>

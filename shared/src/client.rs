@@ -64,6 +64,22 @@ pub enum ClientMessage {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         limit: Option<u32>,
     },
+    /// `{"type":"get_private_history","with_id":7}`: the stored private messages
+    /// between you and account `with_id` (signed-in users only), the newest first
+    /// page, or those before `before_id`; at most `limit` (default and cap 100).
+    GetPrivateHistory {
+        with_id: UserId,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        before_id: Option<MessageId>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        limit: Option<u32>,
+    },
+    /// `{"type":"get_conversations"}`: your private conversations, newest first,
+    /// each with its last message and how many of its messages you have not read.
+    GetConversations {},
+    /// `{"type":"mark_read","with_id":7,"id":42}`: you have read your conversation
+    /// with `with_id` up to message `id`.
+    MarkRead { with_id: UserId, id: MessageId },
 }
 
 impl ClientMessage {
@@ -82,6 +98,9 @@ impl ClientMessage {
             ClientMessage::JoinRoom { .. } => "join_room",
             ClientMessage::LeaveRoom { .. } => "leave_room",
             ClientMessage::GetHistory { .. } => "get_history",
+            ClientMessage::GetPrivateHistory { .. } => "get_private_history",
+            ClientMessage::GetConversations {} => "get_conversations",
+            ClientMessage::MarkRead { .. } => "mark_read",
         }
     }
 
@@ -132,7 +151,7 @@ impl DecodeError {
 /// 64-bit integers, and paging computes `id + 1`.
 pub const MAX_ID: u64 = i64::MAX as u64;
 
-const KNOWN_TYPES: [&str; 10] = [
+const KNOWN_TYPES: [&str; 13] = [
     "message",
     "set_name",
     "private_message",
@@ -143,6 +162,9 @@ const KNOWN_TYPES: [&str; 10] = [
     "join_room",
     "leave_room",
     "get_history",
+    "get_private_history",
+    "get_conversations",
+    "mark_read",
 ];
 
 /// Parses and validates one text frame from a client.
@@ -239,6 +261,23 @@ fn validate(message: ClientMessage) -> Result<ClientMessage, DecodeError> {
             limits::validate_content(&content)?;
             ClientMessage::PrivateMessage { to_id, content }
         }
+        ClientMessage::GetPrivateHistory {
+            with_id,
+            before_id,
+            limit,
+        } => ClientMessage::GetPrivateHistory {
+            with_id: bounded_id("get_private_history", Some(with_id))?.unwrap_or_default(),
+            before_id: bounded_id("get_private_history", before_id)?,
+            limit: Some(
+                limit
+                    .unwrap_or(limits::MAX_HISTORY)
+                    .clamp(1, limits::MAX_HISTORY),
+            ),
+        },
+        ClientMessage::MarkRead { with_id, id } => ClientMessage::MarkRead {
+            with_id: bounded_id("mark_read", Some(with_id))?.unwrap_or_default(),
+            id: bounded_id("mark_read", Some(id))?.unwrap_or_default(),
+        },
         other => other,
     })
 }

@@ -229,6 +229,13 @@ fn every_variant() -> Vec<ClientMessage> {
             after_id: None,
             limit: None,
         },
+        ClientMessage::GetPrivateHistory {
+            with_id: 7,
+            before_id: Some(9),
+            limit: Some(50),
+        },
+        ClientMessage::GetConversations {},
+        ClientMessage::MarkRead { with_id: 7, id: 9 },
     ]
 }
 
@@ -248,7 +255,10 @@ fn known_types_are_exactly_the_enums_tags() {
             | ClientMessage::CreateRoom { .. }
             | ClientMessage::JoinRoom { .. }
             | ClientMessage::LeaveRoom { .. }
-            | ClientMessage::GetHistory { .. } => message,
+            | ClientMessage::GetHistory { .. }
+            | ClientMessage::GetPrivateHistory { .. }
+            | ClientMessage::GetConversations {}
+            | ClientMessage::MarkRead { .. } => message,
         }));
         let wire: Value = serde_json::from_str(&message.encode()).unwrap();
         assert_eq!(wire["type"], message.tag());

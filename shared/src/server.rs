@@ -118,12 +118,29 @@ pub enum ServerMessage {
         from_name: String,
         content: String,
         timestamp: UnixSeconds,
+        /// Confab extension: between accounts, the stored message's id.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        id: Option<MessageId>,
     },
-    /// Confirmation that your private message was delivered.
+    /// Confirmation that your private message was delivered (between accounts:
+    /// stored, for the recipient to read now or when back).
     PrivateMessageSent {
         to_id: UserId,
         to_name: String,
         content: String,
+        timestamp: UnixSeconds,
+        /// Confab extension: between accounts, the stored message's id.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        id: Option<MessageId>,
+    },
+    /// Confab extension: a page of a private conversation, newest last.
+    PrivateHistory {
+        content: PrivateHistory,
+        timestamp: UnixSeconds,
+    },
+    /// Confab extension: your private conversations, most recent first.
+    Conversations {
+        content: Vec<Conversation>,
         timestamp: UnixSeconds,
     },
     Stats {
@@ -178,6 +195,34 @@ pub struct Welcome {
 pub struct AccountInfo {
     pub username: String,
     pub role: crate::api::Role,
+}
+
+/// One stored private message.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PrivateItem {
+    pub id: MessageId,
+    pub from_id: UserId,
+    pub from_name: String,
+    pub to_id: UserId,
+    pub content: String,
+    pub timestamp: UnixSeconds,
+}
+
+/// A page of the conversation with `with_id`, oldest first.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PrivateHistory {
+    pub with_id: UserId,
+    pub messages: Vec<PrivateItem>,
+}
+
+/// One private conversation as listed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Conversation {
+    pub with_id: UserId,
+    pub with_name: String,
+    pub last: PrivateItem,
+    /// Messages from `with_id` after the last one you marked read.
+    pub unread: u32,
 }
 
 /// One stored public message, as in a `message` event plus its `id` and `room`.

@@ -92,6 +92,7 @@ fn private_shapes() {
         to_name: "Cy".into(),
         content: "x".into(),
         timestamp: 1,
+        id: None,
     };
     assert_eq!(
         wire(&sent),

@@ -91,7 +91,9 @@ impl Auth {
         if !self.store.create_account(&account).await? {
             return Err(SignUpError::Taken);
         }
-        self.hub.with(|hub| hub.register_account(key, user_id));
+        let name = username.clone();
+        self.hub
+            .with(|hub| hub.register_account(key, user_id, name));
         tracing::info!(user_id, "account created");
         Ok(Account {
             user_id,

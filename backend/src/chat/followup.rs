@@ -1,9 +1,12 @@
 //! Finishing a [`Followup`] once the store has answered.
 
 use super::hub::Hub;
+use super::now_unix;
 use super::ports::{StoredMessage, Write};
+use super::private::{ConversationSummary, StoredPrivate};
 use super::request::{Answer, Followup};
 use super::room::{Room, history_message, keep_oldest};
+use confab_shared::server::{PrivateHistory, ServerMessage};
 use confab_shared::{ErrorCode, UserId};
 
 impl Hub {
@@ -28,15 +31,34 @@ impl Hub {
             (Followup::Revive { user, room }, Answer::Messages(Ok(recent))) => {
                 self.revive_room(user, room, recent);
             }
-            (followup, answer) => {
-                if let Answer::Messages(Err(error)) | Answer::Message(Err(error)) = answer {
-                    tracing::error!(?error, ?followup, "store query failed");
-                }
-                let user = match &followup {
-                    Followup::History { user, .. }
-                    | Followup::Echo { user, .. }
-                    | Followup::Revive { user, .. } => *user,
+            (Followup::PrivateHistory { user, with_id, .. }, Answer::Private(Ok(mut found))) => {
+                found.reverse();
+                let page = PrivateHistory {
+                    with_id,
+                    messages: found.iter().map(StoredPrivate::to_item).collect(),
                 };
+                let frame = ServerMessage::PrivateHistory {
+                    content: page,
+                    timestamp: now_unix(),
+                };
+                self.send(user, &frame);
+            }
+            (Followup::Conversations { user }, Answer::Conversations(Ok(found))) => {
+                let frame = ServerMessage::Conversations {
+                    content: found.iter().map(ConversationSummary::to_wire).collect(),
+                    timestamp: now_unix(),
+                };
+                self.send(user, &frame);
+            }
+            (followup, answer) => {
+                if let Answer::Messages(Err(error))
+                | Answer::Message(Err(error))
+                | Answer::Private(Err(error))
+                | Answer::Conversations(Err(error)) = answer
+                {
+                    tracing::error!(%error, source = %error.source, ?followup, "store query failed");
+                }
+                let user = followup.user();
                 self.send_error(
                     user,
                     ErrorCode::StorageError,

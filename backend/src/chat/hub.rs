@@ -15,7 +15,7 @@ use super::tokens::{SessionKey, TokenSigner};
 use confab_shared::client::{self, ClientMessage};
 use confab_shared::limits::DEFAULT_ROOM;
 use confab_shared::server::{ServerMessage, Stats};
-use confab_shared::{ErrorCode, UserId};
+use confab_shared::{ErrorCode, MessageId, UserId};
 use std::collections::BTreeMap;
 use std::net::{IpAddr, Ipv4Addr};
 use std::sync::{Arc, Mutex};
@@ -102,6 +102,8 @@ pub struct Hub {
     pub(super) directory: RoomDirectory,
     pub(super) signer: Arc<TokenSigner>,
     pub(super) next_conn: u64,
+    /// The id the next stored private message gets.
+    pub(super) next_private_id: MessageId,
     started: Instant,
     /// Links whose queue overflowed during the current operation; closed once it
     /// finishes, so a broadcast never mutates what it iterates.
@@ -124,10 +126,8 @@ impl Hub {
     pub fn new(settings: HubSettings, persist: mpsc::Sender<Write>, snapshot: Snapshot) -> Self {
         let directory = RoomDirectory::new(settings.room_create_per_hour, snapshot.archived);
         let mut hub = Self {
-            members: Members::new(
-                snapshot.max_user_id,
-                snapshot.accounts.into_iter().collect(),
-            ),
+            members: Members::new(snapshot.max_user_id, snapshot.accounts),
+            next_private_id: snapshot.max_private_id + 1,
             rooms: BTreeMap::new(),
             directory,
             signer: Arc::new(TokenSigner::new(snapshot.secret)),
@@ -201,8 +201,8 @@ impl Hub {
     }
 
     /// Registers a new account's name: no guest may take it from now on.
-    pub fn register_account(&mut self, name_key: String, user: UserId) {
-        self.members.register(name_key, user);
+    pub fn register_account(&mut self, name_key: String, user: UserId, name: String) {
+        self.members.register(name_key, user, name);
     }
 
     /// A fresh user id for a new account, never given to anyone before.
@@ -303,6 +303,22 @@ impl Hub {
                 let limit = limit.unwrap_or(confab_shared::limits::MAX_HISTORY);
                 return self.history(user, room, before_id, after_id, limit);
             }
+            ClientMessage::GetPrivateHistory {
+                with_id,
+                before_id,
+                limit,
+            } => {
+                return (!self.accounts_only(user)).then(|| Followup::PrivateHistory {
+                    user,
+                    with_id,
+                    before_id,
+                    limit: limit.unwrap_or(confab_shared::limits::MAX_HISTORY),
+                });
+            }
+            ClientMessage::GetConversations {} => {
+                return (!self.accounts_only(user)).then_some(Followup::Conversations { user });
+            }
+            ClientMessage::MarkRead { with_id, id } => self.mark_read(user, with_id, id),
         }
         None
     }

@@ -22,7 +22,7 @@ fn signed_in(hub: &mut Hub, user_id: UserId, username: &str) -> TestClient {
 
 fn register(hub: &mut Hub, username: &str) -> UserId {
     let id = hub.apply(|hub| hub.reserve_user_id());
-    hub.apply(|hub| hub.register_account(names::key(username), id));
+    hub.apply(|hub| hub.register_account(names::key(username), id, username.into()));
     id
 }
 

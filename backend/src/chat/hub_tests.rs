@@ -57,6 +57,7 @@ impl Harness {
             archived: vec![],
             secret: [3; 32],
             accounts: vec![],
+            max_private_id: 0,
         };
         Self {
             hub: Hub::new(settings, tx, snapshot),

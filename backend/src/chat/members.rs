@@ -94,18 +94,29 @@ pub(super) struct Members {
     names: HashMap<String, UserId>,
     /// Name keys of every account, online or not.
     registered: HashMap<String, UserId>,
+    /// Every account's name, by id.
+    account_names: HashMap<UserId, String>,
     detached: HashSet<UserId>,
     next_id: UserId,
 }
 
 impl Members {
     /// No members; ids start after `last_id`, so none is ever reused.
-    pub fn new(last_id: UserId, registered: HashMap<String, UserId>) -> Self {
+    pub fn new(last_id: UserId, accounts: Vec<(String, UserId, String)>) -> Self {
+        let registered = accounts
+            .iter()
+            .map(|(key, id, _)| (key.clone(), *id))
+            .collect();
+        let account_names = accounts
+            .into_iter()
+            .map(|(_, id, name)| (id, name))
+            .collect();
         Self {
             by_id: BTreeMap::new(),
             sessions: HashMap::new(),
             names: HashMap::new(),
             registered,
+            account_names,
             detached: HashSet::new(),
             next_id: last_id + 1,
         }
@@ -152,9 +163,15 @@ impl Members {
         id
     }
 
-    /// Reserves an account's name key for it from now on.
-    pub fn register(&mut self, key: String, id: UserId) {
+    /// Reserves an account's name for it from now on.
+    pub fn register(&mut self, key: String, id: UserId, name: String) {
         self.registered.insert(key, id);
+        self.account_names.insert(id, name);
+    }
+
+    /// The name of account `id`, online or not; None if `id` is no account.
+    pub fn account_name(&self, id: UserId) -> Option<&str> {
+        self.account_names.get(&id).map(String::as_str)
     }
 
     /// Adds a newcomer and returns its id. An account's name must be free of

@@ -5,8 +5,9 @@ use super::ports::{
     ArchivedRoom, Range, SessionRecord, SessionTxn, Snapshot, Store, StoreError, StoredMessage,
     StoredRoom, Write,
 };
+use super::private::{ConversationSummary, StoredPrivate};
 use confab_shared::limits::SEED_ROOMS;
-use confab_shared::{MessageId, UnixSeconds};
+use confab_shared::{MessageId, UnixSeconds, UserId};
 use futures_util::future::BoxFuture;
 use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -19,6 +20,9 @@ type Rooms = BTreeMap<String, (bool, BTreeMap<MessageId, StoredMessage>)>;
 pub struct MemoryStore {
     rooms: Mutex<Rooms>,
     sessions: Mutex<std::collections::HashMap<u64, SessionRecord>>,
+    privates: Mutex<Vec<StoredPrivate>>,
+    /// (reader, other side) → read up to this id.
+    reads: Mutex<std::collections::HashMap<(UserId, UserId), MessageId>>,
     /// While set, every write fails (a full disk, say).
     pub failing: AtomicBool,
 }
@@ -88,6 +92,16 @@ impl Store for MemoryStore {
                         let room = rooms.entry(m.room.clone()).or_default();
                         room.1.insert(m.id, (**m).clone());
                     }
+                    Write::Private(m) => self.privates.lock().unwrap().push((**m).clone()),
+                    Write::PrivateRead {
+                        user,
+                        with_id,
+                        up_to,
+                    } => {
+                        let mut reads = self.reads.lock().unwrap();
+                        let marker = reads.entry((*user, *with_id)).or_default();
+                        *marker = (*marker).max(*up_to);
+                    }
                     Write::Session(record) => {
                         let mut sessions = self.sessions.lock().unwrap();
                         sessions.insert(record.session, record.clone());
@@ -136,6 +150,65 @@ impl Store for MemoryStore {
         id: MessageId,
     ) -> BoxFuture<'a, Result<Option<StoredMessage>, StoreError>> {
         Box::pin(async move { Ok(self.lock().get(room).and_then(|(_, m)| m.get(&id).cloned())) })
+    }
+
+    fn private_history(
+        &self,
+        user: UserId,
+        with_id: UserId,
+        before: Option<MessageId>,
+        limit: u32,
+    ) -> BoxFuture<'_, Result<Vec<StoredPrivate>, StoreError>> {
+        Box::pin(async move {
+            let between = |m: &&StoredPrivate| {
+                (m.from_id, m.to_id) == (user, with_id) || (m.from_id, m.to_id) == (with_id, user)
+            };
+            let privates = self.privates.lock().unwrap();
+            Ok(privates
+                .iter()
+                .rev()
+                .filter(between)
+                .filter(|m| before.is_none_or(|b| m.id < b))
+                .take(limit as usize)
+                .cloned()
+                .collect())
+        })
+    }
+
+    fn conversations(
+        &self,
+        user: UserId,
+    ) -> BoxFuture<'_, Result<Vec<ConversationSummary>, StoreError>> {
+        Box::pin(async move {
+            let privates = self.privates.lock().unwrap();
+            let reads = self.reads.lock().unwrap();
+            let mut by_peer = BTreeMap::<UserId, ConversationSummary>::new();
+            for m in privates
+                .iter()
+                .filter(|m| m.from_id == user || m.to_id == user)
+            {
+                let (peer, peer_name) = match m.from_id == user {
+                    true => (m.to_id, &m.to_name),
+                    false => (m.from_id, &m.from_name),
+                };
+                let read = reads.get(&(user, peer)).copied().unwrap_or(0);
+                let unread = u32::from(m.to_id == user && m.id > read);
+                let entry = by_peer.entry(peer).or_insert_with(|| ConversationSummary {
+                    with_id: peer,
+                    with_name: peer_name.clone(),
+                    last: m.clone(),
+                    unread: 0,
+                });
+                entry.unread += unread;
+                if m.id > entry.last.id {
+                    entry.last = m.clone();
+                    entry.with_name = peer_name.clone();
+                }
+            }
+            let mut found: Vec<_> = by_peer.into_values().collect();
+            found.sort_by_key(|c| std::cmp::Reverse(c.last.id));
+            Ok(found)
+        })
     }
 
     fn member_session(

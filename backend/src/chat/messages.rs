@@ -5,7 +5,6 @@ use super::now_unix;
 use super::ports::{StoredMessage, Write};
 use super::request::Followup;
 use super::session::Txn;
-use confab_shared::client::DecodeError;
 use confab_shared::server::{ErrorBody, ServerMessage};
 use confab_shared::{ErrorCode, UserId};
 use std::sync::Arc;
@@ -97,7 +96,11 @@ impl Hub {
         for write in batch {
             match write {
                 Write::Room { name, by, .. } => self.room_committed(name, *by, stored),
-                Write::ArchiveRoom { .. } | Write::Session(_) => {}
+                Write::ArchiveRoom { .. } | Write::Session(_) | Write::PrivateRead { .. } => {}
+                Write::Private(message) => {
+                    self.private_committed(message, stored);
+                    self.acknowledged(message.from_id);
+                }
                 Write::Message(message) => {
                     if stored {
                         self.deliver(message);
@@ -162,31 +165,6 @@ impl Hub {
                 self.send(sender, &echo(message, message.txn_id.clone()));
             }
         }
-    }
-
-    pub(super) fn private_message(&mut self, user: UserId, to_id: UserId, content: String) {
-        let target = self.members.get(&to_id).filter(|m| m.is_online());
-        let Some(target) = target else {
-            let error = DecodeError::UnknownRecipient;
-            self.send_error(user, error.code(), &error.to_string());
-            return;
-        };
-        let to_name = target.name().to_owned();
-        let now = now_unix();
-        let delivered = ServerMessage::PrivateMessage {
-            from_id: user,
-            from_name: self.members[&user].name().to_owned(),
-            content: content.clone(),
-            timestamp: now,
-        };
-        self.send(to_id, &delivered);
-        let receipt = ServerMessage::PrivateMessageSent {
-            to_id,
-            to_name,
-            content,
-            timestamp: now,
-        };
-        self.send_all(user, &receipt);
     }
 
     fn send_txn_error(

@@ -24,6 +24,7 @@ mod naming;
 pub mod outbox;
 pub mod ports;
 mod presence;
+pub mod private;
 mod request;
 mod room;
 mod rooms;

@@ -10,6 +10,7 @@
 //! the loop writes everything queued in one batch through [`Store::write`], and
 //! only then does the hub broadcast, so a sender's echo always means "stored".
 
+use super::private::{ConversationSummary, StoredPrivate};
 use confab_shared::server::{HistoryItem, MessageKind};
 use confab_shared::{MessageId, UnixSeconds, UserId};
 use futures_util::future::BoxFuture;
@@ -60,6 +61,14 @@ pub enum Write {
     },
     /// Who a member is and which rooms it is in, so its session survives a restart.
     Session(SessionRecord),
+    /// A private message between accounts.
+    Private(Arc<StoredPrivate>),
+    /// `user` has read its conversation with `with_id` up to message `up_to`.
+    PrivateRead {
+        user: UserId,
+        with_id: UserId,
+        up_to: MessageId,
+    },
 }
 
 /// What is kept of a member for its session to outlive the process: its id, name
@@ -115,8 +124,10 @@ pub struct Snapshot {
     pub archived: Vec<ArchivedRoom>,
     /// The key resume tokens are signed with (see `chat::tokens`).
     pub secret: [u8; 32],
-    /// Every account's name key and id: registered names are reserved.
-    pub accounts: Vec<(String, UserId)>,
+    /// Every account's name key, id and name: registered names are reserved.
+    pub accounts: Vec<(String, UserId, String)>,
+    /// Highest private message id given so far.
+    pub max_private_id: MessageId,
 }
 
 /// Why storage failed: what was being done, and the adapter's own error as the
@@ -158,6 +169,20 @@ pub trait Store: Send + Sync + 'static {
         room: &'a str,
         id: MessageId,
     ) -> BoxFuture<'a, Result<Option<StoredMessage>, StoreError>>;
+    /// Private messages between `user` and `with_id`, newest first: the latest,
+    /// or those before `before`; at most `limit`.
+    fn private_history(
+        &self,
+        user: UserId,
+        with_id: UserId,
+        before: Option<MessageId>,
+        limit: u32,
+    ) -> BoxFuture<'_, Result<Vec<StoredPrivate>, StoreError>>;
+    /// `user`'s conversations, the most recent first.
+    fn conversations(
+        &self,
+        user: UserId,
+    ) -> BoxFuture<'_, Result<Vec<ConversationSummary>, StoreError>>;
     /// The member kept under `session`, if any (see [`SessionRecord`]).
     fn member_session(
         &self,

@@ -3,6 +3,7 @@
 //! the [`Answer`] back to `Hub::complete`.
 
 use super::ports::{Range, Store, StoreError, StoredMessage};
+use super::private::{ConversationSummary, StoredPrivate};
 use confab_shared::limits::MAX_HISTORY;
 use confab_shared::{MessageId, UserId};
 
@@ -25,12 +26,36 @@ pub enum Followup {
     },
     /// Creating a room that was archived: bring back its recent history first.
     Revive { user: UserId, room: String },
+    /// A page of a private conversation.
+    PrivateHistory {
+        user: UserId,
+        with_id: UserId,
+        before_id: Option<MessageId>,
+        limit: u32,
+    },
+    /// The user's private conversations.
+    Conversations { user: UserId },
+}
+
+impl Followup {
+    /// Whom the answer goes to.
+    pub fn user(&self) -> UserId {
+        match self {
+            Followup::History { user, .. }
+            | Followup::Echo { user, .. }
+            | Followup::Revive { user, .. }
+            | Followup::PrivateHistory { user, .. }
+            | Followup::Conversations { user } => *user,
+        }
+    }
 }
 
 /// What the store said, for [`Hub::complete`].
 pub enum Answer {
     Messages(Result<Vec<StoredMessage>, StoreError>),
     Message(Result<Option<StoredMessage>, StoreError>),
+    Private(Result<Vec<StoredPrivate>, StoreError>),
+    Conversations(Result<Vec<ConversationSummary>, StoreError>),
 }
 
 impl Followup {
@@ -43,6 +68,19 @@ impl Followup {
             Followup::Echo { room, id, .. } => Answer::Message(store.message(room, *id).await),
             Followup::Revive { room, .. } => {
                 Answer::Messages(store.history(room, Range::Latest, MAX_HISTORY).await)
+            }
+            Followup::PrivateHistory {
+                user,
+                with_id,
+                before_id,
+                limit,
+            } => Answer::Private(
+                store
+                    .private_history(*user, *with_id, *before_id, *limit)
+                    .await,
+            ),
+            Followup::Conversations { user } => {
+                Answer::Conversations(store.conversations(*user).await)
             }
         }
     }

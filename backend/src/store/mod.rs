@@ -4,6 +4,7 @@
 
 mod sqlite;
 mod sqlite_accounts;
+mod sqlite_private;
 mod sqlite_sessions;
 
 pub use sqlite::SqliteStore;

@@ -8,13 +8,14 @@
 //! were four or more: each a pair of thread wake-ups, which under a steady chat
 //! load cost more CPU than SQLite itself.
 
-use super::sqlite_sessions;
+use super::{sqlite_private, sqlite_sessions};
 use crate::chat::ports::{
     ArchivedRoom, Range, SessionRecord, SessionTxn, Snapshot, Store, StoreError, StoredMessage,
     StoredRoom, Write,
 };
+use crate::chat::private::{ConversationSummary, StoredPrivate};
 use crate::config::Durability;
-use confab_shared::{MessageId, UnixSeconds};
+use confab_shared::{MessageId, UnixSeconds, UserId};
 use futures_util::future::BoxFuture;
 use sqlx::sqlite::{
     SqliteConnectOptions, SqliteConnection, SqliteJournalMode, SqlitePoolOptions, SqliteRow,
@@ -161,11 +162,14 @@ impl Store for SqliteStore {
             )
             .fetch_one(&self.pool)
             .await?;
-            let accounts = sqlx::query("SELECT name_key, user_id FROM accounts")
+            let accounts = sqlx::query("SELECT name_key, user_id, username FROM accounts")
                 .fetch_all(&self.pool)
                 .await?
                 .iter()
-                .map(|row| (row.get("name_key"), row.get::<i64, _>("user_id") as u64))
+                .map(|row| {
+                    let id = row.get::<i64, _>("user_id") as u64;
+                    (row.get("name_key"), id, row.get("username"))
+                })
                 .collect();
             Ok(Snapshot {
                 rooms,
@@ -173,6 +177,7 @@ impl Store for SqliteStore {
                 archived,
                 secret: secret(&self.pool).await?,
                 accounts,
+                max_private_id: sqlite_private::max_id(&self.pool).await?,
             })
         })
     }
@@ -183,7 +188,7 @@ impl Store for SqliteStore {
             let messages = || {
                 batch.iter().filter_map(|write| match write {
                     Write::Message(m) => Some(&**m),
-                    Write::Room { .. } | Write::ArchiveRoom { .. } | Write::Session(_) => None,
+                    _ => None,
                 })
             };
             // One statement is atomic by itself: no transaction needed.
@@ -211,6 +216,18 @@ impl Store for SqliteStore {
                     }
                     Write::Session(record) => {
                         sqlite_sessions::upsert(&mut tx, record).await?;
+                        continue;
+                    }
+                    Write::Private(message) => {
+                        sqlite_private::insert(&mut tx, std::iter::once(&**message)).await?;
+                        continue;
+                    }
+                    Write::PrivateRead {
+                        user,
+                        with_id,
+                        up_to,
+                    } => {
+                        sqlite_private::mark_read(&mut tx, *user, *with_id, *up_to).await?;
                         continue;
                     }
                     Write::Message(_) => continue,
@@ -275,6 +292,25 @@ impl Store for SqliteStore {
         session: u64,
     ) -> BoxFuture<'_, Result<Option<SessionRecord>, StoreError>> {
         Box::pin(sqlite_sessions::find(&self.pool, session))
+    }
+
+    fn private_history(
+        &self,
+        user: UserId,
+        with_id: UserId,
+        before: Option<MessageId>,
+        limit: u32,
+    ) -> BoxFuture<'_, Result<Vec<StoredPrivate>, StoreError>> {
+        Box::pin(sqlite_private::history(
+            &self.pool, user, with_id, before, limit,
+        ))
+    }
+
+    fn conversations(
+        &self,
+        user: UserId,
+    ) -> BoxFuture<'_, Result<Vec<ConversationSummary>, StoreError>> {
+        Box::pin(sqlite_private::conversations(&self.pool, user))
     }
 
     fn session_txns(

@@ -5,8 +5,8 @@ use super::{Applied, Chat, Entry, EntryKind, Me};
 use confab_shared::limits::DEFAULT_ROOM;
 use confab_shared::server::RoomInfo;
 use confab_shared::server::{
-    ErrorBody, History, NameChanged, Presence, RoomCount, RoomJoined, RoomRef, ServerMessage,
-    UserInfo, UserRenamed, Welcome,
+    ErrorBody, History, NameChanged, Presence, PrivateItem, RoomCount, RoomJoined, RoomRef,
+    ServerMessage, UserInfo, UserRenamed, Welcome,
 };
 use confab_shared::{ErrorCode, MessageId, UnixSeconds, UserId};
 
@@ -85,7 +85,19 @@ impl Chat {
                 from_name,
                 content,
                 timestamp,
+                id,
             } => {
+                if let (Some(id), Some(me)) = (id, self.my_id()) {
+                    let item = PrivateItem {
+                        id,
+                        from_id,
+                        from_name: from_name.clone(),
+                        to_id: me,
+                        content: content.clone(),
+                        timestamp,
+                    };
+                    self.on_stored_private(item, &mut applied);
+                }
                 let kind = EntryKind::PrivateIn { from_id, from_name };
                 self.line_in(&self.current.clone(), kind, content, timestamp);
                 applied.incoming = true;
@@ -95,10 +107,26 @@ impl Chat {
                 to_name,
                 content,
                 timestamp,
+                id,
             } => {
+                if let (Some(id), Some(me)) = (id, self.me.clone()) {
+                    let item = PrivateItem {
+                        id,
+                        from_id: me.id,
+                        from_name: me.name,
+                        to_id,
+                        content: content.clone(),
+                        timestamp,
+                    };
+                    self.on_stored_private(item, &mut applied);
+                }
                 let kind = EntryKind::PrivateOut { to_id, to_name };
                 self.line_in(&self.current.clone(), kind, content, timestamp);
             }
+            ServerMessage::PrivateHistory { content, .. } => {
+                self.on_private_history(content, &mut applied)
+            }
+            ServerMessage::Conversations { content, .. } => self.on_conversations(content),
             ServerMessage::Stats { .. } => {}
             ServerMessage::Error { content, timestamp } => self.on_error(content, timestamp),
         }

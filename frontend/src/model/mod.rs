@@ -3,8 +3,10 @@
 //! after a reconnect) are unit-tested natively. The UI keeps one `Chat` in a signal.
 
 mod events;
+mod private;
 mod timeline;
 
+pub use private::OpenConversation;
 pub use timeline::Timeline;
 
 use confab_shared::client::ClientMessage;
@@ -94,6 +96,10 @@ pub struct Chat {
     pub name_error: Option<String>,
     /// The server takes no guests (`sign_in_required`): the sign-in form stays up.
     pub sign_in_required: bool,
+    /// Signed in: stored private conversations, the most recent first.
+    pub conversations: Vec<confab_shared::server::Conversation>,
+    /// The private conversation shown in place of the room, if any.
+    pub conversation: Option<OpenConversation>,
     /// A room the user asked to join; shown once joined.
     opening: Option<String>,
     next_key: u64,
@@ -111,6 +117,8 @@ impl Chat {
             chosen_name,
             name_error: None,
             sign_in_required: false,
+            conversations: Vec::new(),
+            conversation: None,
             opening: None,
             next_key: 0,
         }
@@ -133,6 +141,8 @@ impl Chat {
     pub fn identity_changed(&mut self) {
         self.resume_token = None;
         self.sign_in_required = false;
+        self.conversations.clear();
+        self.close_conversation();
     }
 
     fn after_welcome(&mut self, me: &Me, resumed: bool) -> Vec<ClientMessage> {
@@ -162,6 +172,16 @@ impl Chat {
             }
         }
         send.push(ClientMessage::ListRooms {});
+        if me.signed_in {
+            send.push(ClientMessage::GetConversations {});
+            if let Some(open) = &self.conversation {
+                send.push(ClientMessage::GetPrivateHistory {
+                    with_id: open.with_id,
+                    before_id: None,
+                    limit: None,
+                });
+            }
+        }
         send
     }
 
@@ -231,6 +251,9 @@ impl Chat {
 
     /// Shows `room` if joined; otherwise asks to join it (it is shown once joined).
     pub fn open_room(&mut self, room: &str) -> Option<ClientMessage> {
+        if self.conversation.is_some() {
+            self.close_conversation();
+        }
         if let Some(t) = self.rooms.get_mut(room) {
             t.unread = 0;
             self.current = room.to_owned();

@@ -567,3 +567,78 @@ fn after_signing_in_the_accounts_earlier_messages_are_ones_own() {
     assert!(after, "user 7's line is ours now");
     assert_ne!(old_key, new_key, "redrawn");
 }
+
+fn signed_in_welcome(id: UserId, name: &str) -> ServerMessage {
+    let mut frame = welcome(id, name, false);
+    if let ServerMessage::Welcome { content, .. } = &mut frame {
+        content.account = Some(confab_shared::server::AccountInfo {
+            username: name.into(),
+            role: confab_shared::api::Role::Member,
+        });
+    }
+    frame
+}
+
+/// A stored `private_message` from `from` (always addressed to whoever gets it).
+fn stored_private(id: MessageId, from: UserId, text: &str) -> ServerMessage {
+    ServerMessage::PrivateMessage {
+        from_id: from,
+        from_name: format!("User{from}"),
+        content: text.into(),
+        timestamp: 9,
+        id: Some(id),
+    }
+}
+
+#[test]
+fn stored_private_messages_are_listed_with_unread_counts_until_read() {
+    let mut chat = Chat::new(None);
+    let send = chat.apply(signed_in_welcome(7, "Ann")).send;
+    assert!(send.contains(&ClientMessage::GetConversations {}));
+
+    chat.apply(stored_private(1, 8, "are you there?"));
+    chat.apply(stored_private(2, 8, "ping"));
+    assert_eq!(chat.conversations.len(), 1);
+    assert_eq!(chat.conversations[0].unread, 2);
+    assert_eq!(chat.conversations[0].last.content, "ping");
+
+    let ask = chat.open_conversation(8, "User8".into());
+    assert_eq!(
+        ask,
+        [ClientMessage::GetPrivateHistory {
+            with_id: 8,
+            before_id: None,
+            limit: None
+        }]
+    );
+    let item = |id, content: &str| confab_shared::server::PrivateItem {
+        id,
+        from_id: 8,
+        from_name: "User8".into(),
+        to_id: 7,
+        content: content.into(),
+        timestamp: 9,
+    };
+    let page = ServerMessage::PrivateHistory {
+        content: confab_shared::server::PrivateHistory {
+            with_id: 8,
+            messages: vec![item(1, "are you there?"), item(2, "ping")],
+        },
+        timestamp: 9,
+    };
+    let send = chat.apply(page).send;
+    assert_eq!(send, [ClientMessage::MarkRead { with_id: 8, id: 2 }]);
+    assert_eq!(chat.conversations[0].unread, 0);
+    let open = chat.conversation.as_ref().unwrap();
+    assert_eq!(
+        open.messages.iter().map(|m| m.id).collect::<Vec<_>>(),
+        [1, 2]
+    );
+
+    // While it is open, a new message is read at once and shown once.
+    let send = chat.apply(stored_private(3, 8, "there you are")).send;
+    assert_eq!(send, [ClientMessage::MarkRead { with_id: 8, id: 3 }]);
+    chat.apply(stored_private(3, 8, "there you are"));
+    assert_eq!(chat.conversation.as_ref().unwrap().messages.len(), 3);
+    assert_eq!(chat.conversations[0].unread, 0);
+}

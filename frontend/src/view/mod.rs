@@ -2,11 +2,13 @@
 
 mod account;
 mod composer;
+mod conversations;
 mod messages;
 mod sidebar;
 
 pub use account::AccountMenu;
 pub use composer::Composer;
+pub use conversations::{ConversationView, Conversations};
 pub use messages::{MessageList, RoomHeader};
 pub use sidebar::Sidebar;
 

@@ -18,6 +18,7 @@ pub fn Sidebar(open: RwSignal<bool>) -> impl IntoView {
         <aside id="sidebar" class="sidebar" class:open=move || open.get()>
             <NameForm />
             <Rooms open />
+            <super::Conversations open />
             <section class="online" aria-labelledby="online-heading">
                 <h2 id="online-heading">
                     "Online" <span class="count" data-testid="online-count">{move || count.get()}</span>
