@@ -31,16 +31,11 @@ impl Chat {
         }]
     }
 
-    /// Back to the room.
+    /// Back to the room, and out of private mode: what is typed next never goes
+    /// to the room from a private view.
     pub fn close_conversation(&mut self) {
         self.conversation = None;
         self.private_to = None;
-    }
-
-    /// Stop writing privately: out of private mode, and out of the conversation
-    /// shown, so what is typed next never goes to the room from a private view.
-    pub fn cancel_private(&mut self) {
-        self.close_conversation();
     }
 
     pub(super) fn on_conversations(&mut self, list: Vec<Conversation>) {

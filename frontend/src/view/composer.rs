@@ -54,7 +54,7 @@ pub fn Composer() -> impl IntoView {
             ev.prevent_default();
             send();
         }
-        "Escape" => chat.update(|c| c.cancel_private()),
+        "Escape" => chat.update(|c| c.close_conversation()),
         _ => {}
     };
     let placeholder = move || match private_to.get() {
@@ -68,7 +68,7 @@ pub fn Composer() -> impl IntoView {
             <Show when=move || private_to.get().is_some()>
                 <div class="private-chip" data-testid="private-chip">
                     <span>"Private to " <strong>{move || private_to.get().map(|(_, n)| n)}</strong></span>
-                    <button type="button" aria-label="Cancel private message" on:click=move |_| chat.update(|c| c.cancel_private())>"✕"</button>
+                    <button type="button" aria-label="Cancel private message" on:click=move |_| chat.update(|c| c.close_conversation())>"✕"</button>
                 </div>
             </Show>
             <div class="row">
