@@ -2,10 +2,9 @@ import { test, expect, Page } from '@playwright/test';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { Server, openChat, say, messages, users } from './support';
+import { Server, openChat, say, messages, users, PASSWORD } from './support';
 
 const shots = 'test-results/screenshots';
-const PASSWORD = 'correct horse battery';
 
 async function openForm(page: Page) {
   await page.getByTestId('sign-in').click();

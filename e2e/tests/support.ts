@@ -10,8 +10,9 @@ const BINARY = path.resolve(__dirname, '../../target/release/confab');
  * its own. Pass `addr` and `db` of a stopped server to restart it on the same data. */
 export class Server {
   private child?: ChildProcess;
-  /** When set, the server logs everything (debug) to this file, appending. */
-  public logFile?: string;
+  /** The server logs everything (debug) to this file, appending: by default the
+   * run's shared log, which `log-scan.ts` checks for secrets at the end. */
+  public logFile? = process.env.CONFAB_E2E_LOG;
   constructor(
     public addr = '127.0.0.1:0',
     public db = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'confab-e2e-')), 'confab.db'),
@@ -70,6 +71,11 @@ export async function say(page: Page, text: string) {
   await page.locator('#composer-input').fill(text);
   await page.locator('#composer-input').press('Enter');
 }
+
+/** Passwords and message bodies the tests type that must never reach a log. */
+export const PASSWORD = 'correct horse battery';
+export const SECRETS = [PASSWORD, 'not my password', 'hello from my account', 'first private',
+  'while you were away', 'typed on my second device', 'Morning all! Stand-up in 10?'];
 
 export const messages = (page: Page) => page.getByTestId('messages');
 export const users = (page: Page) => page.locator('[data-testid=users] .user-name');

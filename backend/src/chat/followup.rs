@@ -2,8 +2,8 @@
 
 use super::hub::Hub;
 use super::now_unix;
+use super::ports::{ConversationSummary, StoredPrivate};
 use super::ports::{StoredMessage, Write};
-use super::private::{ConversationSummary, StoredPrivate};
 use super::request::{Answer, Followup};
 use super::room::{Room, history_message, keep_oldest};
 use confab_shared::server::{PrivateHistory, ServerMessage};

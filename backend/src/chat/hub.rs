@@ -200,23 +200,6 @@ impl Hub {
         }
     }
 
-    /// Registers a new account's name: no guest may take it from now on.
-    pub fn register_account(&mut self, name_key: String, user: UserId, name: String) {
-        self.members.register(name_key, user, name);
-    }
-
-    /// A fresh user id for a new account, never given to anyone before.
-    pub fn reserve_user_id(&mut self) -> UserId {
-        self.members.reserve_id()
-    }
-
-    /// Whether an online user other than `except` shows a name with this key.
-    pub fn name_shown(&self, name_key: &str, except: Option<UserId>) -> bool {
-        self.members
-            .shown_by(name_key)
-            .is_some_and(|holder| Some(holder) != except)
-    }
-
     /// The server is closing `session` for cause: it takes no more input, and it
     /// leaves once the messages it already sent are stored and acknowledged, so a
     /// client never loses the echo of a message that was kept. Its queue closes

@@ -5,7 +5,7 @@ use super::ports::{
     ArchivedRoom, Range, SessionRecord, SessionTxn, Snapshot, Store, StoreError, StoredMessage,
     StoredRoom, Write,
 };
-use super::private::{ConversationSummary, StoredPrivate};
+use super::ports::{ConversationSummary, StoredPrivate};
 use confab_shared::limits::SEED_ROOMS;
 use confab_shared::{MessageId, UnixSeconds, UserId};
 use futures_util::future::BoxFuture;

@@ -13,6 +13,23 @@ use confab_shared::server::{self, ServerMessage};
 use confab_shared::{ErrorCode, UserId};
 
 impl Hub {
+    /// Registers a new account's name: no guest may take it from now on.
+    pub fn register_account(&mut self, name_key: String, user: UserId, name: String) {
+        self.members.register(name_key, user, name);
+    }
+
+    /// A fresh user id for a new account, never given to anyone before.
+    pub fn reserve_user_id(&mut self) -> UserId {
+        self.members.reserve_id()
+    }
+
+    /// Whether an online user other than `except` shows a name with this key.
+    pub fn name_shown(&self, name_key: &str, except: Option<UserId>) -> bool {
+        self.members
+            .shown_by(name_key)
+            .is_some_and(|holder| Some(holder) != except)
+    }
+
     pub(super) fn rename(&mut self, user: UserId, new_name: String) {
         if self.members[&user].role.is_some() {
             let text = "Signed-in users keep their account name";

@@ -10,8 +10,7 @@
 //! the loop writes everything queued in one batch through [`Store::write`], and
 //! only then does the hub broadcast, so a sender's echo always means "stored".
 
-use super::private::{ConversationSummary, StoredPrivate};
-use confab_shared::server::{HistoryItem, MessageKind};
+use confab_shared::server::{Conversation, HistoryItem, MessageKind, PrivateItem};
 use confab_shared::{MessageId, UnixSeconds, UserId};
 use futures_util::future::BoxFuture;
 use std::sync::Arc;
@@ -41,6 +40,51 @@ impl StoredMessage {
             from_name: self.from_name.clone(),
             content: self.content.clone(),
             timestamp: self.timestamp,
+        }
+    }
+}
+
+/// A private message between accounts, as stored.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoredPrivate {
+    pub id: MessageId,
+    pub from_id: UserId,
+    pub from_name: String,
+    pub to_id: UserId,
+    pub to_name: String,
+    pub content: String,
+    pub timestamp: UnixSeconds,
+}
+
+impl StoredPrivate {
+    pub fn to_item(&self) -> PrivateItem {
+        PrivateItem {
+            id: self.id,
+            from_id: self.from_id,
+            from_name: self.from_name.clone(),
+            to_id: self.to_id,
+            content: self.content.clone(),
+            timestamp: self.timestamp,
+        }
+    }
+}
+
+/// One of a user's conversations, as the store sums it up.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ConversationSummary {
+    pub with_id: UserId,
+    pub with_name: String,
+    pub last: StoredPrivate,
+    pub unread: u32,
+}
+
+impl ConversationSummary {
+    pub fn to_wire(&self) -> Conversation {
+        Conversation {
+            with_id: self.with_id,
+            with_name: self.with_name.clone(),
+            last: self.last.to_item(),
+            unread: self.unread,
         }
     }
 }

@@ -5,56 +5,11 @@
 
 use super::hub::Hub;
 use super::now_unix;
-use super::ports::Write;
+use super::ports::{StoredPrivate, Write};
 use confab_shared::client::DecodeError;
-use confab_shared::server::{Conversation, PrivateItem, ServerMessage};
-use confab_shared::{ErrorCode, MessageId, UnixSeconds, UserId};
+use confab_shared::server::ServerMessage;
+use confab_shared::{ErrorCode, MessageId, UserId};
 use std::sync::Arc;
-
-/// A private message between accounts, as stored.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct StoredPrivate {
-    pub id: MessageId,
-    pub from_id: UserId,
-    pub from_name: String,
-    pub to_id: UserId,
-    pub to_name: String,
-    pub content: String,
-    pub timestamp: UnixSeconds,
-}
-
-impl StoredPrivate {
-    pub fn to_item(&self) -> PrivateItem {
-        PrivateItem {
-            id: self.id,
-            from_id: self.from_id,
-            from_name: self.from_name.clone(),
-            to_id: self.to_id,
-            content: self.content.clone(),
-            timestamp: self.timestamp,
-        }
-    }
-}
-
-/// One of a user's conversations, as the store sums it up.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ConversationSummary {
-    pub with_id: UserId,
-    pub with_name: String,
-    pub last: StoredPrivate,
-    pub unread: u32,
-}
-
-impl ConversationSummary {
-    pub fn to_wire(&self) -> Conversation {
-        Conversation {
-            with_id: self.with_id,
-            with_name: self.with_name.clone(),
-            last: self.last.to_item(),
-            unread: self.unread,
-        }
-    }
-}
 
 impl Hub {
     pub(super) fn private_message(&mut self, user: UserId, to_id: UserId, content: String) {

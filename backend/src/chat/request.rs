@@ -2,8 +2,8 @@
 //! caller a [`Followup`]; the caller asks the store ([`Followup::ask`]) and gives
 //! the [`Answer`] back to `Hub::complete`.
 
+use super::ports::{ConversationSummary, StoredPrivate};
 use super::ports::{Range, Store, StoreError, StoredMessage};
-use super::private::{ConversationSummary, StoredPrivate};
 use confab_shared::limits::MAX_HISTORY;
 use confab_shared::{MessageId, UserId};
 

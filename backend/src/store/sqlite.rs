@@ -13,7 +13,7 @@ use crate::chat::ports::{
     ArchivedRoom, Range, SessionRecord, SessionTxn, Snapshot, Store, StoreError, StoredMessage,
     StoredRoom, Write,
 };
-use crate::chat::private::{ConversationSummary, StoredPrivate};
+use crate::chat::ports::{ConversationSummary, StoredPrivate};
 use crate::config::Durability;
 use confab_shared::{MessageId, UnixSeconds, UserId};
 use futures_util::future::BoxFuture;

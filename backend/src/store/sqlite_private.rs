@@ -1,7 +1,7 @@
 //! Private messages between accounts on SQLite.
 
 use crate::chat::ports::StoreError;
-use crate::chat::private::{ConversationSummary, StoredPrivate};
+use crate::chat::ports::{ConversationSummary, StoredPrivate};
 use confab_shared::{MessageId, UserId};
 use sqlx::sqlite::SqliteRow;
 use sqlx::{QueryBuilder, Row, Sqlite, SqliteConnection, SqlitePool};
