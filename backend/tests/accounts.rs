@@ -86,6 +86,14 @@ async fn sign_up_sign_in_who_am_i_and_sign_out() {
     let anonymous = request(&server.addr, "GET", "/api/session", &[], "").await;
     assert_eq!(anonymous.status, 401);
 
+    let cookie = [("cookie", by_cookie.as_str())];
+    let mut open_tab = Client::connect_with(&server.url("/ws?v=2"), &cookie)
+        .await
+        .unwrap();
+    assert_eq!(
+        open_tab.expect("welcome").await["content"]["account"]["username"],
+        "Ann"
+    );
     let out = request(
         &server.addr,
         "DELETE",
@@ -96,6 +104,11 @@ async fn sign_up_sign_in_who_am_i_and_sign_out() {
     .await;
     assert_eq!(out.status, 204);
     assert!(out.header("set-cookie").unwrap().contains("Max-Age=0"));
+    let closed = open_tab.expect_close().await.expect("a close frame");
+    assert_eq!(
+        (u16::from(closed.code), closed.reason.as_str()),
+        (1000, "Signed out")
+    );
     let after = request(
         &server.addr,
         "GET",
@@ -107,7 +120,6 @@ async fn sign_up_sign_in_who_am_i_and_sign_out() {
     assert_eq!(after.status, 401, "the token is revoked on the server");
     let upgrade = Client::connect_with(&server.url("/ws"), &[("authorization", &by_bearer)]).await;
     assert!(upgrade.is_err(), "a revoked bearer token opens no socket");
-    let cookie = [("cookie", by_cookie.as_str())];
     let mut browser = Client::connect_with(&server.url("/ws"), &cookie)
         .await
         .unwrap();

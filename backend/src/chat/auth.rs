@@ -140,11 +140,13 @@ impl Auth {
         self.store.session_account(&hash, super::now_unix()).await
     }
 
-    /// Ends the session of `token`; false if there was none.
+    /// Ends the session of `token`, and closes the sockets signed in with it;
+    /// false if there was none.
     pub async fn sign_out(&self, token: &str) -> Result<bool, StoreError> {
-        self.store
-            .revoke_session(&credentials::token_hash(token))
-            .await
+        let hash = credentials::token_hash(token);
+        let revoked = self.store.revoke_session(&hash).await?;
+        self.hub.with(|hub| hub.end_session(&hash));
+        Ok(revoked)
     }
 
     async fn hash(&self, password: String) -> String {

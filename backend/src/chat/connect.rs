@@ -53,16 +53,20 @@ impl Hub {
         let link = Link {
             conn,
             outbox,
+            signed_in_with: arrival.account.as_ref().and(arrival.session_hash.clone()),
             leaving: false,
         };
         if let Some(account) = arrival.account.clone() {
             return self.admit_account(account, link, arrival);
         }
         let now_ms = tokens::now_ms();
+        // An account's session is the account's alone: only its sign-in (cookie
+        // or bearer) opens it, never a resume token a signed-out tab still holds.
         let claim = arrival
             .resume
             .as_deref()
-            .and_then(|token| self.signer.verify(token, now_ms));
+            .and_then(|token| self.signer.verify(token, now_ms))
+            .filter(|c| !is_account_session(c.session));
         let live = claim.and_then(|c| Some((c, self.members.by_session(c.session)?)));
         if let Some((claim, user)) = live {
             let member = self.members.get_mut(&user).expect("sessions name members");
@@ -81,7 +85,7 @@ impl Hub {
         // A valid token of a session no longer live (its grace period ran out, or
         // the server restarted): take up its key, and what the store kept of it.
         let inherited = claim.filter(|c| self.members.by_session(c.session).is_none());
-        let session = inherited.map_or_else(tokens::random_u64, |c| c.session);
+        let session = inherited.map_or_else(guest_session_key, |c| c.session);
         let earlier = arrival
             .earlier
             .filter(|e| inherited.is_some_and(|c| c.session == e.session));
@@ -230,11 +234,22 @@ fn recent_txns(earlier: Option<&EarlierSession>) -> RecentTxns {
     txns
 }
 
+/// The top bit of a session key tells an account's from a guest's.
+const ACCOUNT_KEY_BIT: u64 = 1 << 63;
+
 /// The session key of an account's member: the same on every node and after every
 /// restart, so its transactions are recognised when resent.
 pub fn account_session_key(user: UserId) -> SessionKey {
-    // Guests' keys are random; the top bit set keeps these apart in practice.
-    (1 << 63) | user
+    ACCOUNT_KEY_BIT | user
+}
+
+/// A new guest's session key: random, never an account's.
+fn guest_session_key() -> SessionKey {
+    tokens::random_u64() & !ACCOUNT_KEY_BIT
+}
+
+pub fn is_account_session(key: SessionKey) -> bool {
+    key & ACCOUNT_KEY_BIT != 0
 }
 
 impl Hub {

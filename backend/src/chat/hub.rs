@@ -67,6 +67,8 @@ pub struct Arrival {
     /// A guest whose client never did, such as the tutorial's, leaves as soon as
     /// its connection drops, as on the tutorial's server.
     pub resumable: bool,
+    /// With `account`: the hash of the session token it signed in with.
+    pub session_hash: Option<String>,
 }
 
 impl Default for Arrival {
@@ -77,6 +79,7 @@ impl Default for Arrival {
             earlier: None,
             account: None,
             resumable: true,
+            session_hash: None,
         }
     }
 }

@@ -178,3 +178,47 @@ fn a_client_that_never_showed_it_can_resume_leaves_as_soon_as_it_drops() {
     hub.apply(|hub| hub.disconnect(tutorial.id, Departure::Dropped));
     assert_eq!(moves(&watcher.drain()), ["leave"]);
 }
+
+#[test]
+fn an_accounts_resume_token_does_not_open_the_account_without_signing_in() {
+    let mut hub = Harness::with_grace(Duration::from_secs(30));
+    let ann = register(&mut hub, "Ann");
+    let mut tab = signed_in(&mut hub, ann, "Ann");
+    let token = match &tab.drain()[0] {
+        ServerMessage::Welcome { content, .. } => content.resume_token.clone().unwrap(),
+        other => panic!("expected welcome, got {other:?}"),
+    };
+    // Signed out (or the token stolen): the token alone, without the session.
+    for live in [true, false] {
+        if !live {
+            hub.apply(|hub| hub.disconnect(tab.id, Departure::Left));
+        }
+        // What the store would hold of the account's session, were it looked up.
+        let earlier = crate::chat::EarlierSession {
+            session: crate::chat::account_session_key(ann),
+            txns: vec![],
+            record: Some(crate::chat::ports::SessionRecord {
+                session: crate::chat::account_session_key(ann),
+                user_id: ann,
+                name: "Ann".into(),
+                rooms: vec!["general".into()],
+                updated_at: 0,
+            }),
+        };
+        let (outbox, inbox) = outbox::channel(64);
+        let arrival = Arrival {
+            resume: Some(token.clone()),
+            earlier: Some(earlier),
+            ..Arrival::default()
+        };
+        let id = hub.apply(|hub| hub.connect(outbox, arrival));
+        let mut guest = TestClient { id, inbox };
+        let welcome = &guest.drain()[0];
+        assert!(
+            matches!(welcome, ServerMessage::Welcome { content, .. }
+                if content.user_id != ann && content.account.is_none() && !content.resumed),
+            "live: {live}: {welcome:?}"
+        );
+    }
+    let _ = &mut tab;
+}

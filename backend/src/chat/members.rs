@@ -25,6 +25,8 @@ use std::time::{Duration, Instant};
 pub(super) struct Link {
     pub conn: u64,
     pub outbox: Outbox,
+    /// The hash of the account session it signed in with, so signing out ends it.
+    pub signed_in_with: Option<String>,
     /// Closing once its member's in-flight messages are acknowledged; takes no
     /// more input (see `Hub::close_after_acks`).
     pub leaving: bool,
@@ -140,6 +142,10 @@ impl Members {
 
     pub fn ids(&self) -> Vec<UserId> {
         self.by_id.keys().copied().collect()
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = (UserId, &Member)> {
+        self.by_id.iter().map(|(id, m)| (*id, m))
     }
 
     pub fn iter_mut(&mut self) -> impl Iterator<Item = &mut Member> {

@@ -32,7 +32,7 @@ mod routing;
 mod session;
 pub mod tokens;
 
-pub use connect::account_session_key;
+pub use connect::{account_session_key, is_account_session};
 pub use hub::{Arrival, Departure, EarlierSession, Hub, HubSettings, SessionId, SharedHub};
 pub use outbox::{Eviction, Frame, Inbox, Outbox, Received};
 pub use request::{Answer, Followup};

@@ -8,6 +8,7 @@
 
 use super::hub::Hub;
 use super::now_unix;
+use super::outbox::Eviction;
 use confab_shared::names;
 use confab_shared::server::{self, ServerMessage};
 use confab_shared::{ErrorCode, UserId};
@@ -16,6 +17,22 @@ impl Hub {
     /// Registers a new account's name: no guest may take it from now on.
     pub fn register_account(&mut self, name_key: String, user: UserId, name: String) {
         self.members.register(name_key, user, name);
+    }
+
+    /// Closes every connection signed in with the session whose token hashes to
+    /// `session_hash`: signing out takes effect at once, not at the next reconnect.
+    pub fn end_session(&mut self, session_hash: &str) {
+        let mut signed_out = Vec::new();
+        for (id, member) in self.members.iter() {
+            for link in &member.links {
+                if link.signed_in_with.as_deref() == Some(session_hash) {
+                    signed_out.push((id, link.conn));
+                }
+            }
+        }
+        for (user, conn) in signed_out {
+            self.drop_link(user, conn, Some(Eviction::SignedOut));
+        }
     }
 
     /// A fresh user id for a new account, never given to anyone before.

@@ -64,6 +64,8 @@ pub enum Eviction {
     Replaced,
     /// The server is shutting down.
     Shutdown,
+    /// The session this connection signed in with was signed out.
+    SignedOut,
 }
 
 /// A new queue that holds at most `capacity` frames: the hub's end and the

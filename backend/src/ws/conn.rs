@@ -96,6 +96,7 @@ impl End {
             | End::TooSlow
             | End::Shutdown
             | End::Replaced
+            | End::SignedOut
             | End::Removed => Departure::Left,
         }
     }
@@ -113,6 +114,7 @@ impl End {
             | End::Shutdown
             | End::WriteFailed
             | End::Replaced
+            | End::SignedOut
             | End::Removed => false,
         }
     }
@@ -124,6 +126,7 @@ impl End {
             End::ClientClosed | End::ClientWillResume => return Closing::Reply,
             End::Shutdown => (close_code::GOING_AWAY, "Server shutting down"),
             End::Replaced => (close_code::NORMAL, "Session resumed on another connection"),
+            End::SignedOut => (close_code::NORMAL, "Signed out"),
             End::Removed => (close_code::NORMAL, "Removed from the chat"),
             End::HeartbeatTimeout => (close_code::GOING_AWAY, "Heartbeat timeout"),
             End::TooSlow => (close_code::POLICY, "Too slow: send queue full"),

@@ -12,12 +12,12 @@ use super::frames::MAX_BATCH;
 use super::handshake::Socket;
 use super::heartbeat::{Due, Heartbeat};
 use super::inbound::{End, Inbound};
-use crate::chat::account_session_key;
 use crate::chat::tokens::{self, SessionKey, TOKEN_LIFETIME};
 use crate::chat::{
     Arrival, Departure, EarlierSession, Eviction, Inbox, Received, SessionId, TXNS_REMEMBERED,
     outbox,
 };
+use crate::chat::{account_session_key, is_account_session};
 use crate::listener::SocketPermit;
 use std::sync::Arc;
 use std::time::Duration;
@@ -42,7 +42,8 @@ pub async fn run(
         (None, Some(token)) => app
             .signer
             .verify(token, tokens::now_ms())
-            .map(|c| c.session),
+            .map(|c| c.session)
+            .filter(|&session| !is_account_session(session)),
         (None, None) => None,
     };
     if let Some(session) = earlier {
@@ -148,6 +149,7 @@ async fn serve(app: &Context, session: SessionId, conn: &mut WsConn, inbox: &Inb
                     Some(Eviction::QueueFull) => End::TooSlow,
                     Some(Eviction::Replaced) => End::Replaced,
                     Some(Eviction::Shutdown) => End::Shutdown,
+                    Some(Eviction::SignedOut) => End::SignedOut,
                     None => End::Removed,
                 };
             }

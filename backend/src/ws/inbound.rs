@@ -24,6 +24,8 @@ pub enum End {
     Shutdown,
     WriteFailed,
     Replaced,
+    /// Its account session was signed out.
+    SignedOut,
     /// The hub let go of this connection without saying why.
     Removed,
 }

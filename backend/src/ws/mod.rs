@@ -74,6 +74,7 @@ pub async fn upgrade(app: Arc<Context>, request: Request) -> Response {
         .max_write_buffer_size(CONTROL_WRITE_BUFFER_BYTES)
         .max_message_size(Some(limit))
         .max_frame_size(Some(limit));
+    let token = crate::api::session_token(headers);
     let account = match account_of(&app, headers).await {
         Ok(account) => account,
         Err(refusal) => return refusal,
@@ -90,6 +91,7 @@ pub async fn upgrade(app: Arc<Context>, request: Request) -> Response {
                 Some(permit) => {
                     let permits = (permit, socket_permit);
                     let arrival = Arrival {
+                        session_hash: token.as_deref().map(crate::chat::credentials::token_hash),
                         resumable: params.resume.is_some() || params.v.is_some(),
                         resume: params.resume,
                         peer,
