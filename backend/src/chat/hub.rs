@@ -7,7 +7,6 @@ use super::events::{Movement, presence};
 use super::members::Member;
 use super::members::Members;
 use super::now_unix;
-use super::outbox::Eviction;
 use super::ports::{Bus, LocalBus, SessionRecord, SessionTxn, Snapshot, Write};
 use super::request::Followup;
 use super::room::Room;
@@ -185,20 +184,6 @@ impl Hub {
             && member.resumable
             && !self.settings.resume_grace.is_zero();
         if !member.is_online() && !keep {
-            self.remove(user);
-        }
-    }
-
-    /// Closes link `conn` of `user`, telling it `why` if the hub chose to; a user
-    /// left without connections leaves at once.
-    pub(super) fn drop_link(&mut self, user: UserId, conn: u64, why: Option<Eviction>) {
-        let Some(link) = self.members.unlink(user, conn, Instant::now()) else {
-            return;
-        };
-        if let Some(why) = why {
-            link.outbox.evict(why);
-        }
-        if !self.members[&user].is_online() {
             self.remove(user);
         }
     }

@@ -6,8 +6,23 @@ use super::now_unix;
 use super::outbox::{Eviction, Frame};
 use confab_shared::server::ServerMessage;
 use confab_shared::{ErrorCode, UserId};
+use std::time::Instant;
 
 impl Hub {
+    /// Closes link `conn` of `user`, telling it `why` if the hub chose to; a user
+    /// left without connections leaves at once.
+    pub(super) fn drop_link(&mut self, user: UserId, conn: u64, why: Option<Eviction>) {
+        let Some(link) = self.members.unlink(user, conn, Instant::now()) else {
+            return;
+        };
+        if let Some(why) = why {
+            link.outbox.evict(why);
+        }
+        if !self.members[&user].is_online() {
+            self.remove(user);
+        }
+    }
+
     /// Encodes once, then queues the same bytes for every member of `room` but `except`.
     pub(super) fn broadcast_room(
         &mut self,

@@ -138,6 +138,9 @@ impl Chat {
         let someone_else = !first && self.my_id() != Some(content.user_id);
         if self.my_id() != Some(content.user_id) {
             self.reown(content.user_id);
+            // Signed out elsewhere, say: the account's conversations are not ours.
+            self.conversations.clear();
+            self.close_conversation();
         }
         let me = Me {
             id: content.user_id,
