@@ -179,6 +179,24 @@ async fn sign_in_attempts_are_rate_limited_per_account() {
 }
 
 #[tokio::test]
+async fn attempts_are_rate_limited_per_client_address_across_names() {
+    let server = Server::start(&["--auth-per-address-per-minute", "2"]);
+    assert_eq!(sign_in(&server, "Ann", PASSWORD).await.status, 401);
+    assert_eq!(sign_in(&server, "Bob", PASSWORD).await.status, 401);
+    let limited = sign_in(&server, "Cleo", PASSWORD).await;
+    assert_eq!(
+        limited.status, 429,
+        "a third name from the same address waits"
+    );
+    assert!(limited.header("retry-after").is_some());
+    assert_eq!(
+        sign_up(&server, "Dan", PASSWORD).await.status,
+        429,
+        "sign-ups count too"
+    );
+}
+
+#[tokio::test]
 async fn two_tabs_of_one_account_are_listed_once_and_both_receive() {
     let server = Server::start(&[]);
     let token = account(&server, "Ann").await;
