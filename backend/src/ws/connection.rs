@@ -33,7 +33,7 @@ pub async fn run(
     app: Arc<Context>,
     socket: Socket,
     _permits: (OwnedSemaphorePermit, Option<SocketPermit>),
-    mut arrival: Arrival,
+    mut arrival: Box<Arrival>,
 ) {
     let mut conn = WsConn::new(socket);
     let (outbox, inbox) = outbox::bounded(app.limits.send_queue, app.limits.send_queue_bytes);
@@ -49,7 +49,7 @@ pub async fn run(
     if let Some(session) = earlier {
         arrival.earlier = earlier_session(&app, session).await;
     }
-    let session = app.hub.with(|hub| hub.connect(outbox, arrival));
+    let session = app.hub.with(|hub| hub.connect(outbox, *arrival));
     tracing::info!(user_id = session.user, "connected");
     let end = serve(&app, session, &mut conn, &inbox).await;
     let write_timeout = app.limits.write_timeout;

@@ -84,23 +84,32 @@ pub async fn upgrade(app: Arc<Context>, request: Request) -> Response {
     let peer =
         crate::listener::peer_of(&parts).map_or(IpAddr::V6(Ipv6Addr::UNSPECIFIED), |a| a.ip());
     let tasks = app.tasks.clone();
+    let refusal = match (&permit, &account) {
+        (_, None) if !app.guests => Some(Refusal::SignIn),
+        (None, _) => Some(Refusal::Full),
+        (Some(_), _) => None,
+    };
+    // Boxed: the connection's task lives as long as the connection, and whatever
+    // it captures stays in its state all that time, so it captures one pointer.
+    let arrival = Box::new(Arrival {
+        session_hash: account
+            .as_ref()
+            .and(token.as_deref())
+            .map(crate::chat::credentials::token_hash),
+        resumable: params.resume.is_some() || params.v.is_some(),
+        resume: params.resume,
+        peer,
+        earlier: None,
+        account,
+    });
     handshake.accept(config, move |socket| {
         tasks.track_future(async move {
-            match permit {
-                _ if account.is_none() && !app.guests => refuse(socket, Refusal::SignIn).await,
-                Some(permit) => {
+            match (permit, refusal) {
+                (Some(permit), None) => {
                     let permits = (permit, socket_permit);
-                    let arrival = Arrival {
-                        session_hash: token.as_deref().map(crate::chat::credentials::token_hash),
-                        resumable: params.resume.is_some() || params.v.is_some(),
-                        resume: params.resume,
-                        peer,
-                        earlier: None,
-                        account,
-                    };
                     connection::run(app, socket, permits, arrival).await
                 }
-                None => refuse(socket, Refusal::Full).await,
+                (_, why) => refuse(socket, why.unwrap_or(Refusal::Full)).await,
             }
         })
     })
