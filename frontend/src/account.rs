@@ -7,25 +7,23 @@ use gloo_net::http::{Request, Response};
 
 /// Signs in; on success the browser holds the session cookie.
 pub async fn sign_in(credentials: &Credentials) -> Result<(), ApiError> {
-    let response = Request::post("/api/session")
+    post("/api/session", credentials).await
+}
+
+/// Creates an account, then signs in to it.
+pub async fn sign_up(credentials: &Credentials) -> Result<(), ApiError> {
+    post("/api/accounts", credentials).await?;
+    sign_in(credentials).await
+}
+
+async fn post(url: &str, credentials: &Credentials) -> Result<(), ApiError> {
+    let response = Request::post(url)
         .json(credentials)
         .map_err(|_| unreachable_server())?
         .send()
         .await
         .map_err(|_| unreachable_server())?;
     answer(response).await
-}
-
-/// Creates an account, then signs in to it.
-pub async fn sign_up(credentials: &Credentials) -> Result<(), ApiError> {
-    let response = Request::post("/api/accounts")
-        .json(credentials)
-        .map_err(|_| unreachable_server())?
-        .send()
-        .await
-        .map_err(|_| unreachable_server())?;
-    answer(response).await?;
-    sign_in(credentials).await
 }
 
 /// Ends the session on the server, which also clears the cookie.

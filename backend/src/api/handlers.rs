@@ -25,11 +25,7 @@ pub async fn sign_up(
     headers: HeaderMap,
     body: Result<Bytes, BytesRejection>,
 ) -> Answer {
-    check_origin(&api, &headers)?;
-    let credentials = credentials(body)?;
-    api.limits
-        .check(peer.ip(), None)
-        .map_err(Failure::rate_limited)?;
+    let credentials = attempt(&api, &headers, peer, body, Limit::Address)?;
     let account = api.auth.sign_up(credentials).await.map_err(|e| match e {
         SignUpError::Taken => {
             Failure::new(StatusCode::CONFLICT, ErrorCode::NameTaken, e.to_string())
@@ -60,12 +56,7 @@ pub async fn sign_in(
     headers: HeaderMap,
     body: Result<Bytes, BytesRejection>,
 ) -> Answer {
-    check_origin(&api, &headers)?;
-    let credentials = credentials(body)?;
-    let key = names::key(credentials.username.trim());
-    api.limits
-        .check(peer.ip(), Some(&key))
-        .map_err(Failure::rate_limited)?;
+    let credentials = attempt(&api, &headers, peer, body, Limit::AddressAndAccount)?;
     let signed_in = api.auth.sign_in(credentials).await.map_err(|e| match e {
         SignInError::InvalidCredentials => Failure::new(
             StatusCode::UNAUTHORIZED,
@@ -117,6 +108,33 @@ pub async fn sign_out(State(api): State<Arc<Context>>, headers: HeaderMap) -> An
     let mut response = StatusCode::NO_CONTENT.into_response();
     set_cookie(&mut response, &session_cookie("", 0, api.secure_cookie));
     Ok(response)
+}
+
+/// Which sign-in limits an attempt counts against.
+enum Limit {
+    Address,
+    AddressAndAccount,
+}
+
+/// What signing up and signing in check first: the origin, the body, and the
+/// attempt limits. The credentials, if all pass.
+fn attempt(
+    api: &Context,
+    headers: &HeaderMap,
+    peer: SocketAddr,
+    body: Result<Bytes, BytesRejection>,
+    limit: Limit,
+) -> Result<Credentials, Failure> {
+    check_origin(api, headers)?;
+    let credentials = credentials(body)?;
+    let key = match limit {
+        Limit::Address => None,
+        Limit::AddressAndAccount => Some(names::key(credentials.username.trim())),
+    };
+    api.limits
+        .check(peer.ip(), key.as_deref())
+        .map_err(Failure::rate_limited)?;
+    Ok(credentials)
 }
 
 /// Endpoints with a side effect take no request from another site's page.
