@@ -8,7 +8,7 @@ mod rate;
 mod token;
 
 pub use rate::SignInLimits;
-pub use token::{bearer_token, cookie_token, session_token};
+pub use token::{bearer_token, cookie_token};
 
 use crate::chat::auth::Auth;
 use axum::Router;

@@ -74,9 +74,9 @@ pub async fn upgrade(app: Arc<Context>, request: Request) -> Response {
         .max_write_buffer_size(CONTROL_WRITE_BUFFER_BYTES)
         .max_message_size(Some(limit))
         .max_frame_size(Some(limit));
-    let token = crate::api::session_token(headers);
-    let account = match account_of(&app, headers).await {
-        Ok(account) => account,
+    let (account, session_hash) = match account_of(&app, headers).await {
+        Ok(Some((account, hash))) => (Some(account), Some(hash)),
+        Ok(None) => (None, None),
         Err(refusal) => return refusal,
     };
     let permit = app.connections.clone().try_acquire_owned().ok();
@@ -92,10 +92,7 @@ pub async fn upgrade(app: Arc<Context>, request: Request) -> Response {
     // Boxed: the connection's task lives as long as the connection, and whatever
     // it captures stays in its state all that time, so it captures one pointer.
     let arrival = Box::new(Arrival {
-        session_hash: account
-            .as_ref()
-            .and(token.as_deref())
-            .map(crate::chat::credentials::token_hash),
+        session_hash,
         resumable: params.resume.is_some() || params.v.is_some(),
         resume: params.resume,
         peer,
@@ -115,12 +112,16 @@ pub async fn upgrade(app: Arc<Context>, request: Request) -> Response {
     })
 }
 
-/// The account an upgrade signs in as: its bearer token's, or its cookie's.
+/// The account an upgrade signs in as (its bearer token's, or its cookie's), and
+/// the hash of that token, so signing out can end the connection.
 ///
 /// A program that presents a bearer token expects to be that account, so a stale
 /// one is a 401 to sign in again. A browser's stale cookie makes a guest, as after
 /// signing out: its page can neither read the cookie nor see why an upgrade failed.
-async fn account_of(app: &Context, headers: &HeaderMap) -> Result<Option<Account>, Response> {
+async fn account_of(
+    app: &Context,
+    headers: &HeaderMap,
+) -> Result<Option<(Account, String)>, Response> {
     let bearer = crate::api::bearer_token(headers);
     let presented = bearer.is_some();
     let Some(token) = bearer.or_else(|| crate::api::cookie_token(headers)) else {
@@ -130,7 +131,7 @@ async fn account_of(app: &Context, headers: &HeaderMap) -> Result<Option<Account
         Ok(None) if presented => {
             Err((StatusCode::UNAUTHORIZED, "Session expired or signed out").into_response())
         }
-        Ok(account) => Ok(account),
+        Ok(account) => Ok(account.map(|a| (a, crate::chat::credentials::token_hash(&token)))),
         Err(error) => {
             tracing::error!(%error, source = %error.source, "could not look up a session");
             Err((StatusCode::SERVICE_UNAVAILABLE, "Try again later").into_response())
