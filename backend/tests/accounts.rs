@@ -66,6 +66,7 @@ async fn sign_up_sign_in_who_am_i_and_sign_out() {
     assert_eq!(signed_in.status, 200);
     assert_eq!(signed_in.json()["user_id"], user_id);
     let token = signed_in.json()["token"].as_str().unwrap().to_owned();
+    assert_eq!(signed_in.header("cache-control"), Some("no-store"));
     let cookie = signed_in.header("set-cookie").unwrap().to_owned();
     let expected = format!("confab_session={token}");
     for part in [expected.as_str(), "HttpOnly", "SameSite=Strict"] {

@@ -38,5 +38,15 @@ pub fn router(context: Arc<Context>) -> Router {
                 .delete(handlers::sign_out),
         )
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
+        .layer(axum::middleware::map_response(no_store))
         .with_state(context)
+}
+
+/// Answers carry tokens and who is signed in: no cache may keep them.
+async fn no_store(mut response: axum::response::Response) -> axum::response::Response {
+    response.headers_mut().insert(
+        axum::http::header::CACHE_CONTROL,
+        axum::http::HeaderValue::from_static("no-store"),
+    );
+    response
 }
