@@ -9,6 +9,10 @@ use std::time::Duration;
 #[derive(Debug, Clone, Parser)]
 #[command(name = "confab", version, about, long_about = None)]
 pub struct Config {
+    /// Without a command: serve.
+    #[command(subcommand)]
+    pub command: Option<Command>,
+
     /// Address to listen on. Port 0 picks a free port (printed at start-up).
     #[arg(long, env = "CONFAB_ADDR", default_value = "127.0.0.1:8080")]
     pub addr: SocketAddr,
@@ -217,6 +221,23 @@ impl Config {
             .iter()
             .any(|o| o.to_ascii_lowercase().starts_with("https://"))
     }
+}
+
+#[derive(Debug, Clone, clap::Subcommand)]
+pub enum Command {
+    /// Maintenance of the database given by `--db`.
+    #[command(subcommand)]
+    Admin(Admin),
+}
+
+#[derive(Debug, Clone, clap::Subcommand)]
+pub enum Admin {
+    /// Writes a consistent copy of the database to PATH, while the server runs
+    /// (SQLite's `VACUUM INTO`). PATH must not exist.
+    Backup { path: std::path::PathBuf },
+    /// Makes `--db` a copy of BACKUP, after checking it is a sound Confab
+    /// database. `--db` must not exist: stop the server and move the old one aside.
+    Restore { backup: std::path::PathBuf },
 }
 
 /// Whether visitors without an account may chat.

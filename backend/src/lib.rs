@@ -2,10 +2,12 @@
 //! ([`ws`]), durable storage ([`store`]), and the embedded web client ([`assets`]),
 //! served on one port.
 
+pub mod admin;
 pub mod api;
 pub mod assets;
 pub mod chat;
 pub mod config;
+pub mod health;
 pub mod listener;
 pub mod server;
 pub mod store;

@@ -14,5 +14,8 @@ async fn main() -> anyhow::Result<()> {
         Ok(limit) => tracing::debug!(limit, "file descriptor limit"),
         Err(error) => tracing::warn!(%error, "could not raise the file descriptor limit"),
     }
+    if let Some(confab::config::Command::Admin(command)) = &config.command {
+        return confab::admin::run(&config, command).await;
+    }
     confab::server::run(config, confab::server::shutdown_signal()).await
 }

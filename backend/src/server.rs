@@ -7,7 +7,7 @@ use crate::chat::{Hub, HubSettings, SharedHub};
 use crate::config::Guests;
 use crate::listener::{self, SocketLimits};
 use crate::store::SqliteStore;
-use crate::{Config, api, assets, ws};
+use crate::{Config, api, assets, health, ws};
 use anyhow::Context;
 use axum::Router;
 use axum::extract::{Request, State};
@@ -30,6 +30,7 @@ pub struct AppState {
     pub hub: Arc<SharedHub>,
     pub sockets: Arc<ws::Context>,
     pub api: Arc<api::Context>,
+    pub health: Arc<health::Context>,
 }
 
 impl AppState {
@@ -72,6 +73,10 @@ impl AppState {
             ),
             secure_cookie: config.secure_cookie(),
         });
+        let health = Arc::new(health::Context {
+            hub: hub.clone(),
+            store: store.clone(),
+        });
         let sockets = Arc::new(ws::Context {
             hub: hub.clone(),
             store,
@@ -87,6 +92,7 @@ impl AppState {
             hub,
             sockets,
             api,
+            health,
             config,
         });
         tokio::spawn(expire_sessions(Arc::downgrade(&app)));
@@ -132,6 +138,7 @@ pub fn router(app: &AppState) -> Router {
         .route("/ws", get(socket))
         .with_state(app.sockets.clone())
         .merge(api::router(app.api.clone()))
+        .merge(health::router(app.health.clone()))
         .fallback(assets::serve)
         .layer(CompressionLayer::new())
 }

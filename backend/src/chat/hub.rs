@@ -161,6 +161,11 @@ impl Hub {
         self.signer.clone()
     }
 
+    /// The server is shutting down.
+    pub fn is_closing(&self) -> bool {
+        self.closing
+    }
+
     /// Users online, counting those within their resume grace period.
     pub fn online(&self) -> usize {
         self.members.len()

@@ -74,6 +74,11 @@ impl Store for MemoryStore {
         })
     }
 
+    fn ping(&self) -> BoxFuture<'_, Result<(), StoreError>> {
+        let failing = self.failing.load(Ordering::Relaxed);
+        Box::pin(async move { if failing { Err(refused()) } else { Ok(()) } })
+    }
+
     fn write<'a>(&'a self, batch: &'a [Write]) -> BoxFuture<'a, Result<(), StoreError>> {
         Box::pin(async move {
             if self.failing.load(Ordering::Relaxed) {

@@ -200,6 +200,8 @@ impl StoreError {
 /// before `write` resolves.
 pub trait Store: Send + Sync + 'static {
     fn load(&self, recent_per_room: u32) -> BoxFuture<'_, Result<Snapshot, StoreError>>;
+    /// Whether the store answers at all (for `/readyz`).
+    fn ping(&self) -> BoxFuture<'_, Result<(), StoreError>>;
     fn write<'a>(&'a self, batch: &'a [Write]) -> BoxFuture<'a, Result<(), StoreError>>;
     fn history<'a>(
         &'a self,

@@ -4,7 +4,9 @@
 
 mod sqlite;
 mod sqlite_accounts;
+mod sqlite_backup;
 mod sqlite_private;
 mod sqlite_sessions;
 
 pub use sqlite::SqliteStore;
+pub use sqlite_backup::{backup, restore};
