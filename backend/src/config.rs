@@ -98,6 +98,15 @@ pub struct Config {
     )]
     pub room_archive_after_secs: u64,
 
+    /// Log lines as `text` for people or `json` for log shippers (one object a line).
+    #[arg(long, env = "CONFAB_LOG_FORMAT", value_enum, default_value_t = LogFormat::Text)]
+    pub log_format: LogFormat,
+
+    /// Serve Prometheus metrics at `http://ADDR/metrics`, on a listener of its own
+    /// (keep it private). Off by default.
+    #[arg(long, env = "CONFAB_METRICS_ADDR")]
+    pub metrics_addr: Option<SocketAddr>,
+
     /// Whether visitors without an account may chat (`on`, as in the tutorial), or
     /// must sign in first (`off`: a socket without a session gets an
     /// `error` with code `sign_in_required` and is closed with 1008).
@@ -238,6 +247,12 @@ pub enum Admin {
     /// Makes `--db` a copy of BACKUP, after checking it is a sound Confab
     /// database. `--db` must not exist: stop the server and move the old one aside.
     Restore { backup: std::path::PathBuf },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum LogFormat {
+    Text,
+    Json,
 }
 
 /// Whether visitors without an account may chat.

@@ -11,6 +11,7 @@ pub mod health;
 pub mod listener;
 pub mod server;
 pub mod store;
+pub mod telemetry;
 pub mod ws;
 
 pub use config::Config;

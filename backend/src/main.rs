@@ -4,10 +4,13 @@ use tracing_subscriber::EnvFilter;
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
     let config = confab::Config::parse();
-    tracing_subscriber::fmt()
+    let logs = tracing_subscriber::fmt()
         .with_env_filter(EnvFilter::try_from_default_env().unwrap_or_else(|_| "confab=info".into()))
-        .with_writer(std::io::stderr)
-        .init();
+        .with_writer(std::io::stderr);
+    match config.log_format {
+        confab::config::LogFormat::Text => logs.init(),
+        confab::config::LogFormat::Json => logs.json().init(),
+    }
     // Every connection is a file descriptor; the usual soft limit of 1024 is far
     // below --max-connections. Raise it to the hard limit the system allows.
     match rlimit::increase_nofile_limit(u64::MAX) {

@@ -172,6 +172,9 @@ pub async fn run(
         header_timeout: config.header_timeout(),
         shutdown_grace: grace,
     };
+    if let Some(metrics_addr) = config.metrics_addr {
+        crate::telemetry::serve(metrics_addr).await?;
+    }
     let store = SqliteStore::open(&config.db, config.sync).await?;
     let app = AppState::start(config, Arc::new(store)).await?;
     // Tests and scripts read this line to find the port when started with port 0.

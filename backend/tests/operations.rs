@@ -81,3 +81,69 @@ async fn a_backup_taken_while_serving_restores_into_a_working_server() {
     assert_eq!(messages.len(), 50);
     assert_eq!(messages[49]["content"], "kept 49");
 }
+
+#[tokio::test]
+async fn metrics_are_served_on_their_own_address_and_move() {
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let metrics_addr = format!("127.0.0.1:{port}");
+    let server = Server::start(&["--metrics-addr", &metrics_addr]);
+    let mut ann = server.join().await;
+    let mut bob = server.join().await;
+    ann.send(r#"{"type":"message","content":"counted"}"#).await;
+    bob.expect("message").await;
+    ann.expect("message").await;
+
+    let scrape = request(&metrics_addr, "GET", "/metrics", &[], "").await;
+    assert_eq!(scrape.status, 200);
+    let value = |name: &str| -> f64 {
+        scrape
+            .body
+            .lines()
+            .find_map(|l| l.strip_prefix(name)?.strip_prefix(' ')?.parse().ok())
+            .unwrap_or_else(|| panic!("{name} missing from:\n{}", scrape.body))
+    };
+    assert_eq!(value("confab_connections_opened_total"), 2.0);
+    assert_eq!(value("confab_connections"), 2.0);
+    assert!(value("confab_frames_in_total") >= 1.0);
+    assert!(
+        value("confab_deliveries_total") >= 2.0,
+        "the message reached both"
+    );
+    assert!(value("confab_store_batch_size_count") >= 1.0);
+    assert!(scrape.body.contains("confab_store_commit_seconds_bucket"));
+
+    drop(bob);
+    let on_chat_port = request(&server.addr, "GET", "/metrics", &[], "").await;
+    assert!(
+        !on_chat_port.body.contains("confab_"),
+        "metrics are not public"
+    );
+}
+
+#[tokio::test]
+async fn json_logs_are_one_object_a_line_naming_the_connection() {
+    let log = temp_db().with_file_name("json.log");
+    let server = Server::start_logged(&["--log-format", "json"], &log);
+    let ann = server.join().await;
+    drop(ann);
+    let mut bob = server.join().await;
+    bob.send(r#"{"type":"get_stats"}"#).await;
+    bob.expect("stats").await;
+    drop(server);
+    let text = std::fs::read_to_string(&log).unwrap();
+    let lines: Vec<serde_json::Value> = text
+        .lines()
+        .filter(|l| !l.trim().is_empty())
+        .map(|l| serde_json::from_str(l).unwrap_or_else(|_| panic!("not JSON: {l}")))
+        .collect();
+    let connected = lines
+        .iter()
+        .find(|l| l["fields"]["message"] == "connected")
+        .expect("a connected line");
+    assert!(connected["fields"]["conn"].is_u64(), "{connected}");
+    assert_eq!(connected["fields"]["peer"], "127.0.0.1");
+}

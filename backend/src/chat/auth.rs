@@ -116,8 +116,10 @@ impl Auth {
         };
         let matches = self.verify(credentials.password, hash).await;
         let Some(record) = record.filter(|_| matches && !too_long) else {
+            metrics::counter!("confab_sign_ins_total", "outcome" => "refused").increment(1);
             return Err(SignInError::InvalidCredentials);
         };
+        metrics::counter!("confab_sign_ins_total", "outcome" => "signed_in").increment(1);
         let token = credentials::new_token();
         let now = super::now_unix();
         let session = NewSession {

@@ -15,7 +15,10 @@ pub const MAX_BATCH: usize = 256;
 pub async fn run(store: Arc<dyn Store>, mut queue: mpsc::Receiver<Write>, hub: Arc<SharedHub>) {
     let mut batch = Vec::with_capacity(MAX_BATCH);
     while queue.recv_many(&mut batch, MAX_BATCH).await > 0 {
+        let started = std::time::Instant::now();
         let result = store.write(&batch).await;
+        metrics::histogram!("confab_store_commit_seconds").record(started.elapsed().as_secs_f64());
+        metrics::histogram!("confab_store_batch_size").record(batch.len() as f64);
         if let Err(error) = &result {
             tracing::error!(%error, writes = batch.len(), "batch not stored");
         }

@@ -44,6 +44,13 @@ pub struct SessionId {
     pub(super) conn: u64,
 }
 
+impl SessionId {
+    /// Which connection this is, unique while the process runs (for logs).
+    pub fn conn(&self) -> u64 {
+        self.conn
+    }
+}
+
 /// How a connection ended, which decides whether its user may resume.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Departure {

@@ -103,6 +103,7 @@ impl Hub {
         while let Some((user, conn)) = self.overflowed.pop() {
             if self.members.get(&user).and_then(|m| m.link(conn)).is_some() {
                 tracing::warn!(user_id = user, "send queue full; disconnecting slow client");
+                metrics::counter!("confab_evictions_total").increment(1);
                 self.drop_link(user, conn, Some(Eviction::QueueFull));
             }
         }

@@ -119,6 +119,26 @@ impl End {
         }
     }
 
+    /// A short name for metrics (`connections_closed_total{reason}`).
+    pub fn label(self) -> &'static str {
+        match self {
+            End::ClientClosed => "client_closed",
+            End::ClientWillResume => "client_will_resume",
+            End::Io => "io",
+            End::HeartbeatTimeout => "heartbeat_timeout",
+            End::RateAbuse => "rate_abuse",
+            End::TooBig => "too_big",
+            End::InvalidUtf8 => "invalid_utf8",
+            End::Protocol => "protocol",
+            End::TooSlow => "too_slow",
+            End::Shutdown => "shutdown",
+            End::WriteFailed => "write_failed",
+            End::Replaced => "replaced",
+            End::SignedOut => "signed_out",
+            End::Removed => "removed",
+        }
+    }
+
     /// The close this end calls for.
     pub fn close_frame(self) -> Closing {
         let (code, reason) = match self {

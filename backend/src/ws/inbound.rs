@@ -40,6 +40,7 @@ pub struct Inbound<'a> {
     limiter: DefaultDirectRateLimiter,
     /// Excess frames per minute tolerated before the client is cut off.
     strikes: DefaultDirectRateLimiter,
+    frames_in: metrics::Counter,
 }
 
 impl<'a> Inbound<'a> {
@@ -50,6 +51,7 @@ impl<'a> Inbound<'a> {
             session,
             limiter: frame_limiter(config.rate_per_sec, config.rate_burst),
             strikes: strike_limiter(config.rate_strikes),
+            frames_in: metrics::counter!("confab_frames_in_total"),
         }
     }
 
@@ -75,6 +77,7 @@ impl<'a> Inbound<'a> {
         // toward the rate: an answer to our own ping every 30 s is far below it,
         // and unsolicited pongs are just another flood.
         if self.limiter.check().is_err() {
+            metrics::counter!("confab_rate_limited_total").increment(1);
             if self.strikes.check().is_err() {
                 return Some(End::RateAbuse);
             }
@@ -83,6 +86,7 @@ impl<'a> Inbound<'a> {
         }
         match message {
             Message::Text(text) => {
+                self.frames_in.increment(1);
                 if let Some(followup) = hub.with(|hub| hub.handle_text(self.session, text.as_str()))
                 {
                     // What memory cannot answer: one query, for this connection only.

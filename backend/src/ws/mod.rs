@@ -100,7 +100,7 @@ pub async fn upgrade(app: Arc<Context>, request: Request) -> Response {
         account,
     });
     handshake.accept(config, move |socket| {
-        tasks.track_future(async move {
+        let connection = async move {
             match (permit, refusal) {
                 (Some(permit), None) => {
                     let permits = (permit, socket_permit);
@@ -108,7 +108,8 @@ pub async fn upgrade(app: Arc<Context>, request: Request) -> Response {
                 }
                 (_, why) => refuse(socket, why.unwrap_or(Refusal::Full)).await,
             }
-        })
+        };
+        tasks.track_future(connection)
     })
 }
 
