@@ -31,7 +31,7 @@ pub fn StatusBadge(status: RwSignal<Status>) -> impl IntoView {
     view! {
         <span class=class role="status" data-testid="status">
             <span class="dot" aria-hidden="true"></span>
-            {label}
+            <span class="status-label">{label}</span>
         </span>
     }
 }
