@@ -1,12 +1,12 @@
 //! What each server frame does to the chat: [`Chat::apply`] dispatches, one
 //! function per event.
 
-use super::{Applied, Chat, Entry, EntryKind, Me};
+use super::{Applied, Chat, Entry, EntryKind};
 use confab_shared::limits::DEFAULT_ROOM;
 use confab_shared::server::RoomInfo;
 use confab_shared::server::{
     ErrorBody, History, NameChanged, Presence, PrivateItem, RoomCount, RoomJoined, RoomRef,
-    ServerMessage, UserInfo, UserRenamed, Welcome,
+    ServerMessage, UserInfo, UserRenamed,
 };
 use confab_shared::{ErrorCode, MessageId, UnixSeconds, UserId};
 
@@ -131,50 +131,6 @@ impl Chat {
             ServerMessage::Error { content, timestamp } => self.on_error(content, timestamp),
         }
         applied
-    }
-
-    fn on_welcome(&mut self, content: Welcome, timestamp: UnixSeconds, applied: &mut Applied) {
-        let first = self.me.is_none();
-        let someone_else = !first && self.my_id() != Some(content.user_id);
-        if self.my_id() != Some(content.user_id) {
-            self.reown(content.user_id);
-            // Signed out elsewhere, say: the account's conversations are not ours.
-            self.conversations.clear();
-            self.close_conversation();
-        }
-        let me = Me {
-            id: content.user_id,
-            name: content.user_name.clone(),
-            signed_in: content.account.is_some(),
-        };
-        self.resume_token = content.resume_token;
-        self.sign_in_required = false;
-        applied.welcomed = true;
-        applied.send = self.after_welcome(&me, content.resumed);
-        self.me = Some(me);
-        let text = match (first, someone_else, content.account.is_some()) {
-            (true, _, _) => content.message,
-            (false, true, true) => format!("Signed in as {}", content.user_name),
-            (false, true, false) => format!("You are now {}, a guest", content.user_name),
-            (false, false, _) => "Reconnected".into(),
-        };
-        self.note(text, timestamp);
-    }
-
-    /// Signed in or out, we are another user: whose messages are our own changes.
-    /// A changed line gets a new key, so the view draws it again.
-    fn reown(&mut self, me: UserId) {
-        for timeline in self.rooms.values_mut() {
-            for entry in &mut timeline.entries {
-                if let EntryKind::Public { from_id, own, .. } = &mut entry.kind
-                    && *own != (*from_id == me)
-                {
-                    *own = *from_id == me;
-                    self.next_key += 1;
-                    entry.key = self.next_key;
-                }
-            }
-        }
     }
 
     fn on_users(&mut self, users: Vec<UserInfo>, room: Option<String>, total: Option<usize>) {

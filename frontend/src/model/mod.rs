@@ -5,6 +5,7 @@
 mod events;
 mod private;
 mod timeline;
+mod welcome;
 
 pub use private::OpenConversation;
 pub use timeline::Timeline;
@@ -136,55 +137,6 @@ impl Chat {
 
     /// What to send once (re)connected: our name, our rooms, what we missed, and
     /// what we sent that was never acknowledged (same txn_id, so never doubled).
-    /// The user signed in or out: the next connection is someone else, so it must
-    /// not resume this one's session.
-    pub fn identity_changed(&mut self) {
-        self.resume_token = None;
-        self.sign_in_required = false;
-        self.conversations.clear();
-        self.close_conversation();
-    }
-
-    fn after_welcome(&mut self, me: &Me, resumed: bool) -> Vec<ClientMessage> {
-        let mut send = Vec::new();
-        // An account's name is its own; a guest takes back the name it chose.
-        let chosen = self.chosen_name.clone().filter(|_| !me.signed_in);
-        if let Some(name) = chosen.filter(|n| *n != me.name) {
-            send.push(ClientMessage::SetName { name });
-        }
-        for (room, timeline) in &self.rooms {
-            if !resumed && room != DEFAULT_ROOM {
-                send.push(ClientMessage::JoinRoom { room: room.clone() });
-            }
-            if let Some(after) = timeline.last_id() {
-                send.push(history(room, None, Some(after)));
-            }
-        }
-        for (room, timeline) in &self.rooms {
-            for entry in &timeline.entries {
-                if let Delivery::Pending { txn_id } = &entry.delivery {
-                    send.push(ClientMessage::Message {
-                        content: entry.text.clone(),
-                        txn_id: Some(txn_id.clone()),
-                        room: Some(room.clone()),
-                    });
-                }
-            }
-        }
-        send.push(ClientMessage::ListRooms {});
-        if me.signed_in {
-            send.push(ClientMessage::GetConversations {});
-            if let Some(open) = &self.conversation {
-                send.push(ClientMessage::GetPrivateHistory {
-                    with_id: open.with_id,
-                    before_id: None,
-                    limit: None,
-                });
-            }
-        }
-        send
-    }
-
     /// Merges a page of stored messages; returns the request for the next page when
     /// a catch-up came back full (or cut short by its size: `truncated`).
     fn merge_history(
