@@ -7,6 +7,7 @@
 //!   their SHA-256 is stored. A token has that much entropy, so a fast hash is
 //!   enough, and a stolen database holds nothing that signs anyone in.
 
+use super::tokens::encode_hex;
 use argon2::password_hash::rand_core::{OsRng, RngCore};
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::{Algorithm, Argon2, Params, Version};
@@ -45,16 +46,12 @@ pub fn decoy_hash() -> &'static str {
 pub fn new_token() -> String {
     let mut bytes = [0u8; 32];
     OsRng.fill_bytes(&mut bytes);
-    hex(&bytes)
+    encode_hex(&bytes)
 }
 
 /// What is stored for `token`.
 pub fn token_hash(token: &str) -> String {
-    hex(&Sha256::digest(token.as_bytes()))
-}
-
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
+    encode_hex(&Sha256::digest(token.as_bytes()))
 }
 
 #[cfg(test)]

@@ -44,11 +44,9 @@ impl TokenSigner {
     pub fn issue(&self, claim: TokenClaim) -> String {
         let body = body(claim);
         let mac = self.mac(&body);
-        let mut token = String::with_capacity(64);
-        for byte in body.iter().chain(&mac[..MAC_BYTES]) {
-            token.push_str(&format!("{byte:02x}"));
-        }
-        token
+        let mut bytes = body.to_vec();
+        bytes.extend_from_slice(&mac[..MAC_BYTES]);
+        encode_hex(&bytes)
     }
 
     /// The claim of a well-formed token with a valid signature, issued no longer ago
@@ -75,6 +73,15 @@ impl TokenSigner {
         mac.update(body);
         mac.finalize().into_bytes().into()
     }
+}
+
+/// Lower-case hex, two digits a byte.
+pub(super) fn encode_hex(bytes: &[u8]) -> String {
+    let mut text = String::with_capacity(2 * bytes.len());
+    for byte in bytes {
+        text.push_str(&format!("{byte:02x}"));
+    }
+    text
 }
 
 fn body(claim: TokenClaim) -> [u8; 16] {
