@@ -9,9 +9,11 @@ pub mod chat;
 pub mod config;
 pub mod health;
 pub mod listener;
+pub mod redirect;
 pub mod server;
 pub mod store;
 pub mod telemetry;
+pub mod tls;
 pub mod ws;
 
 pub use config::Config;

@@ -22,8 +22,11 @@ use std::future::Future;
 use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
+use tokio::io::{AsyncRead, AsyncWrite};
 use tokio::net::TcpListener;
 use tokio::sync::{OwnedSemaphorePermit, Semaphore};
+use tokio::time::Instant;
+use tokio_rustls::TlsAcceptor;
 use tokio_util::sync::CancellationToken;
 use tokio_util::task::TaskTracker;
 use tower::ServiceExt;
@@ -40,17 +43,17 @@ pub struct SocketLimits {
     /// Time a client has to send a complete request head, and the longest an idle
     /// keep-alive connection is kept.
     pub header_timeout: Duration,
-    /// On shutdown, time given to in-flight HTTP requests.
-    pub shutdown_grace: Duration,
 }
 
-/// Accepts and serves `router` until `shutdown` resolves, then lets in-flight HTTP
-/// requests finish (upgraded WebSockets are shut down by the hub, not here).
+/// Accepts and serves `router` (over TLS when `tls` is given) until `shutdown`
+/// resolves, then lets in-flight HTTP requests finish until the deadline it
+/// resolves with (upgraded WebSockets are shut down by the hub, not here).
 pub async fn serve(
     listener: TcpListener,
     router: Router,
+    tls: Option<TlsAcceptor>,
     limits: SocketLimits,
-    shutdown: impl Future<Output = ()>,
+    shutdown: impl Future<Output = Instant>,
 ) {
     let sockets = Arc::new(Semaphore::new(limits.max_sockets.max(1)));
     // Shutdown as a broadcast: each HTTP connection finishes its request in flight
@@ -58,10 +61,10 @@ pub async fn serve(
     let closing = CancellationToken::new();
     let connections = TaskTracker::new();
     tokio::pin!(shutdown);
-    loop {
+    let deadline = loop {
         let permit = tokio::select! {
             permit = sockets.clone().acquire_owned() => permit.expect("never closed"),
-            () = &mut shutdown => break,
+            deadline = &mut shutdown => break deadline,
         };
         let (tcp, peer) = tokio::select! {
             accepted = listener.accept() => match accepted {
@@ -73,7 +76,7 @@ pub async fn serve(
                     continue;
                 }
             },
-            () = &mut shutdown => break,
+            deadline = &mut shutdown => break deadline,
         };
         // Chat frames are small and each should leave at once: without TCP_NODELAY,
         // Nagle's algorithm holds a frame back until the client's delayed ACK (up to
@@ -82,39 +85,63 @@ pub async fn serve(
             tracing::debug!(%error, "could not set TCP_NODELAY");
         }
         let permit = SocketPermit(Arc::new(permit));
-        let service = router.clone().map_request(move |mut request: Request<_>| {
-            request.extensions_mut().insert(permit.clone());
-            request.extensions_mut().insert(ConnectInfo(peer));
-            request
-        });
-        let connection = http1::Builder::new()
-            .timer(TokioTimer::new())
-            .header_read_timeout(limits.header_timeout)
-            .serve_connection(TokioIo::new(tcp), TowerToHyperService::new(service))
-            .with_upgrades();
-        let closing = closing.clone();
+        let (router, closing, tls) = (router.clone(), closing.clone(), tls.clone());
         connections.spawn(async move {
-            tokio::pin!(connection);
-            let ended = tokio::select! {
-                ended = connection.as_mut() => ended,
-                () = closing.cancelled() => {
-                    connection.as_mut().graceful_shutdown();
-                    connection.await
-                }
+            let Some(tls) = tls else {
+                return serve_http(tcp, router, permit, peer, limits, closing).await;
             };
-            if let Err(error) = ended {
-                tracing::debug!(%error, %peer, "HTTP connection ended");
+            // The handshake counts against the same clock as the request head: a
+            // client that opens a socket and says nothing is dropped either way.
+            match tokio::time::timeout(limits.header_timeout, tls.accept(tcp)).await {
+                Ok(Ok(stream)) => serve_http(stream, router, permit, peer, limits, closing).await,
+                Ok(Err(error)) => tracing::debug!(%error, %peer, "TLS handshake failed"),
+                Err(_) => tracing::debug!(%peer, "TLS handshake timed out"),
             }
         });
-    }
+    };
     drop(listener);
     closing.cancel();
     connections.close();
-    if tokio::time::timeout(limits.shutdown_grace, connections.wait())
+    if tokio::time::timeout_at(deadline, connections.wait())
         .await
         .is_err()
     {
         tracing::debug!("some HTTP requests did not finish in time");
+    }
+}
+
+/// Serves HTTP/1.1 on one socket, plain or TLS, until it closes or `closing`
+/// asks it to finish the request in flight.
+async fn serve_http<I>(
+    io: I,
+    router: Router,
+    permit: SocketPermit,
+    peer: SocketAddr,
+    limits: SocketLimits,
+    closing: CancellationToken,
+) where
+    I: AsyncRead + AsyncWrite + Unpin + Send + 'static,
+{
+    let service = router.map_request(move |mut request: Request<_>| {
+        request.extensions_mut().insert(permit.clone());
+        request.extensions_mut().insert(ConnectInfo(peer));
+        request
+    });
+    let connection = http1::Builder::new()
+        .timer(TokioTimer::new())
+        .header_read_timeout(limits.header_timeout)
+        .serve_connection(TokioIo::new(io), TowerToHyperService::new(service))
+        .with_upgrades();
+    tokio::pin!(connection);
+    let ended = tokio::select! {
+        ended = connection.as_mut() => ended,
+        () = closing.cancelled() => {
+            connection.as_mut().graceful_shutdown();
+            connection.await
+        }
+    };
+    if let Err(error) = ended {
+        tracing::debug!(%error, %peer, "HTTP connection ended");
     }
 }
 

@@ -1,9 +1,29 @@
-use clap::Parser;
+use confab::config::{ConfigError, Loaded};
 use tracing_subscriber::EnvFilter;
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
-    let config = confab::Config::parse();
+    let loaded = match Loaded::from_args(std::env::args_os()) {
+        Ok(loaded) => loaded,
+        // --help, --version and bad flags print as clap prints them.
+        Err(ConfigError::Flags(error)) => error.exit(),
+        Err(error) => {
+            eprintln!(
+                "error: {}",
+                anyhow::Error::from(error)
+                    .chain()
+                    .map(ToString::to_string)
+                    .collect::<Vec<_>>()
+                    .join(": ")
+            );
+            std::process::exit(2);
+        }
+    };
+    if loaded.config.print_config {
+        print!("{}", loaded.describe());
+        return Ok(());
+    }
+    let config = loaded.config;
     let logs = tracing_subscriber::fmt()
         .with_env_filter(EnvFilter::try_from_default_env().unwrap_or_else(|_| "confab=info".into()))
         .with_writer(std::io::stderr);

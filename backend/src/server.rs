@@ -7,7 +7,7 @@ use crate::chat::{Hub, HubSettings, SharedHub};
 use crate::config::Guests;
 use crate::listener::{self, SocketLimits};
 use crate::store::SqliteStore;
-use crate::{Config, api, assets, health, ws};
+use crate::{Config, api, assets, health, redirect, tls, ws};
 use anyhow::Context;
 use axum::Router;
 use axum::extract::{Request, State};
@@ -20,6 +20,8 @@ use std::sync::Arc;
 use std::time::Duration;
 use tokio::net::TcpListener;
 use tokio::sync::{Semaphore, mpsc};
+use tokio::time::Instant;
+use tokio_util::sync::CancellationToken;
 use tokio_util::task::TaskTracker;
 use tower_http::compression::CompressionLayer;
 
@@ -154,8 +156,10 @@ async fn socket(State(app): State<Arc<ws::Context>>, request: Request) -> Respon
     ws::upgrade(app, request).await
 }
 
-/// Binds `config.addr`, prints the address actually bound, and serves until
-/// `shutdown` resolves. Then every client gets close 1001 before the process exits.
+/// Binds `config.addr` (and `--tls-redirect-from`), prints the address actually
+/// bound, and serves until `shutdown` resolves. Then it drains: `/readyz`
+/// answers 503, no WebSocket is accepted, every client is told to resume
+/// elsewhere (close 1012), and all is over within `--shutdown-grace`.
 pub async fn run(
     mut config: Config,
     shutdown: impl Future<Output = ()> + Send + 'static,
@@ -170,32 +174,99 @@ pub async fn run(
     let limits = SocketLimits {
         max_sockets: config.max_sockets(),
         header_timeout: config.header_timeout(),
-        shutdown_grace: grace,
     };
+    let tls = tls_acceptor(&config)?;
     if let Some(metrics_addr) = config.metrics_addr {
         crate::telemetry::serve(metrics_addr).await?;
     }
+    let stopping = CancellationToken::new();
+    if let Some(from) = config.tls_redirect_from {
+        let stopped = stopping.clone().cancelled_owned();
+        let stopped = async move {
+            stopped.await;
+            Instant::now() + grace
+        };
+        serve_redirects(&config, from, limits, stopped).await?;
+    }
     let store = SqliteStore::open(&config.db, config.sync).await?;
+    let scheme = config.scheme();
     let app = AppState::start(config, Arc::new(store)).await?;
     // Tests and scripts read this line to find the port when started with port 0.
-    println!("confab listening on http://{addr}");
-    tracing::info!(%addr, "listening");
+    println!("confab listening on {scheme}://{addr}");
+    tracing::info!(%addr, scheme, "listening");
 
-    let hub = app.hub.clone();
-    let signal = async move {
-        shutdown.await;
-        tracing::info!("shutting down");
-        hub.with(|hub| hub.shut_down());
+    // Draining: the hub tells every client to resume elsewhere (1012) and new
+    // upgrades are refused, while HTTP still answers `/readyz` with 503 so load
+    // balancers see it; once the sockets are gone (or the grace is spent), the
+    // listener closes.
+    let drain = {
+        let app = app.clone();
+        async move {
+            shutdown.await;
+            let deadline = Instant::now() + grace;
+            tracing::info!("draining: clients told to resume elsewhere");
+            app.hub.with(|hub| hub.shut_down());
+            stopping.cancel();
+            app.sockets.tasks.close();
+            if tokio::time::timeout_at(deadline, app.sockets.tasks.wait())
+                .await
+                .is_err()
+            {
+                tracing::warn!("some connections did not close within --shutdown-grace");
+            }
+            deadline
+        }
     };
-    listener::serve(listener, router(&app), limits, signal).await;
+    listener::serve(listener, router(&app), tls, limits, drain).await;
+    Ok(())
+}
 
-    app.sockets.tasks.close();
-    if tokio::time::timeout(grace, app.sockets.tasks.wait())
+/// The TLS acceptor when `--tls-cert` is given, its certificate reloaded on SIGHUP.
+fn tls_acceptor(config: &Config) -> anyhow::Result<Option<tokio_rustls::TlsAcceptor>> {
+    let (Some(cert), Some(key)) = (&config.tls_cert, &config.tls_key) else {
+        return Ok(None);
+    };
+    let resolver = Arc::new(tls::CertResolver::load(cert, key)?);
+    #[cfg(unix)]
+    tls::reload_on_hangup(resolver.clone()).context("cannot watch for SIGHUP")?;
+    Ok(Some(tls::acceptor(resolver)))
+}
+
+/// Most sockets the redirect listener keeps open: it answers at once, so a few
+/// hundred are plenty, and they are not taken from the chat's own budget.
+const REDIRECT_SOCKETS: usize = 256;
+
+async fn serve_redirects(
+    config: &Config,
+    from: std::net::SocketAddr,
+    limits: SocketLimits,
+    stopped: impl Future<Output = Instant> + Send + 'static,
+) -> anyhow::Result<()> {
+    let listener = TcpListener::bind(from)
         .await
-        .is_err()
-    {
-        tracing::warn!("some connections did not close in time");
-    }
+        .with_context(|| format!("cannot listen on {from} for --tls-redirect-from"))?;
+    let target = config
+        .public_origins
+        .iter()
+        .find(|o| o.to_ascii_lowercase().starts_with("https://"))
+        .map_or(
+            redirect::Target::SameHost {
+                port: config.addr.port(),
+            },
+            |origin| redirect::Target::Origin(origin.clone()),
+        );
+    let limits = SocketLimits {
+        max_sockets: REDIRECT_SOCKETS,
+        ..limits
+    };
+    tracing::info!(addr = %listener.local_addr()?, "redirecting plain HTTP to HTTPS");
+    tokio::spawn(listener::serve(
+        listener,
+        redirect::router(target),
+        None,
+        limits,
+        stopped,
+    ));
     Ok(())
 }
 

@@ -5,8 +5,10 @@ mod support;
 
 use serde_json::json;
 use std::process::Command;
+use std::time::Duration;
 use support::http::request;
-use support::{Server, temp_db};
+use support::{Client, PATIENCE, Server, temp_db};
+use tokio_tungstenite::tungstenite;
 
 fn admin(db: &std::path::Path, args: &[&str]) -> std::process::Output {
     Command::new(env!("CARGO_BIN_EXE_confab"))
@@ -25,6 +27,46 @@ async fn health_and_readiness_answer() {
     assert_eq!((alive.status, alive.body.as_str()), (200, "ok"));
     let ready = request(&server.addr, "GET", "/readyz", &[], "").await;
     assert_eq!((ready.status, ready.body.as_str()), (200, "ready"));
+}
+
+#[tokio::test]
+async fn sigterm_drains_the_node_then_exits() {
+    let mut server = Server::start(&["--shutdown-grace", "5"]);
+    // Ann reads nothing yet: the draining node waits for her to hear the close.
+    let mut ann = server.join().await;
+    server.signal("TERM");
+    let deadline = tokio::time::Instant::now() + PATIENCE;
+    loop {
+        let ready = request(&server.addr, "GET", "/readyz", &[], "").await;
+        if ready.status == 503 {
+            assert_eq!(ready.body, "shutting down");
+            break;
+        }
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "/readyz never failed"
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    let refused = Client::connect(&server.url("/?v=2"), None).await.err();
+    assert!(
+        matches!(&refused, Some(tungstenite::Error::Http(r)) if r.status() == 503),
+        "no new chat while draining: {refused:?}"
+    );
+    let close = ann.expect_close().await.expect("a close frame");
+    assert_eq!(u16::from(close.code), 1012, "resume elsewhere");
+    let status = server.wait_exit();
+    assert!(status.success(), "{status:?}");
+}
+
+#[tokio::test]
+async fn a_client_that_never_answers_does_not_hold_shutdown_past_the_grace() {
+    // Without the grace bound, the write timeout (60 s) would keep it waiting.
+    let mut server = Server::start(&["--shutdown-grace", "1", "--write-timeout", "60"]);
+    let _silent = server.join().await;
+    server.signal("TERM");
+    let status = server.wait_exit();
+    assert!(status.success(), "{status:?}");
 }
 
 #[tokio::test]

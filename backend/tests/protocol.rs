@@ -215,12 +215,13 @@ async fn close_and_dropped_tcp_both_announce_leave() {
 }
 
 #[tokio::test]
-async fn sigterm_closes_every_client_with_1001_and_exits_cleanly() {
+async fn sigterm_tells_every_client_to_resume_with_1012_and_exits_cleanly() {
     let mut server = Server::start(&[]);
     let mut ann = server.join().await;
     let mut bob = server.join().await;
-    let status = server.terminate();
+    server.signal("TERM");
+    assert_eq!(close_code(ann.expect_close().await), 1012);
+    assert_eq!(close_code(bob.expect_close().await), 1012);
+    let status = server.wait_exit();
     assert!(status.success(), "{status:?}");
-    assert_eq!(close_code(ann.expect_close().await), 1001);
-    assert_eq!(close_code(bob.expect_close().await), 1001);
 }

@@ -33,7 +33,7 @@ impl Hub {
     }
 
     /// Tells every connection the server is shutting down (each then closes with
-    /// 1001), and every connection that arrives from now on. Nobody is removed, so
+    /// 1012, service restart), and every connection that arrives from now on. Nobody is removed, so
     /// this broadcasts no `leave`.
     ///
     /// This travels through each connection's own queue rather than a shared

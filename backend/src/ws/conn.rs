@@ -51,6 +51,18 @@ impl<S: AsyncRead + AsyncWrite + Unpin> WsConn<S> {
         Ok(())
     }
 
+    /// After our close, reads until the client's reply: the client has then
+    /// heard why, and closes the TCP connection first (RFC 6455 §7.1.1). Frames
+    /// that arrive meanwhile were never acknowledged, so the client sends them
+    /// again where it resumes.
+    pub async fn await_close_reply(&mut self) {
+        while let Some(Ok(message)) = self.socket.next().await {
+            if message.is_close() {
+                break;
+            }
+        }
+    }
+
     pub async fn ping(&mut self) -> Result<(), tungstenite::Error> {
         self.socket.send(Message::Ping(Default::default())).await
     }
@@ -144,7 +156,7 @@ impl End {
         let (code, reason) = match self {
             End::Io | End::WriteFailed => return Closing::None,
             End::ClientClosed | End::ClientWillResume => return Closing::Reply,
-            End::Shutdown => (close_code::GOING_AWAY, "Server shutting down"),
+            End::Shutdown => (close_code::SERVICE_RESTART, "Server restarting: resume"),
             End::Replaced => (close_code::NORMAL, "Session resumed on another connection"),
             End::SignedOut => (close_code::NORMAL, "Signed out"),
             End::Removed => (close_code::NORMAL, "Removed from the chat"),

@@ -80,6 +80,11 @@ pub async fn run(
             }
         }
         conn.close(end).await;
+        if matches!(end, End::Shutdown) {
+            // A draining node stays until its clients have heard (bounded by
+            // the write timeout here, and by --shutdown-grace overall).
+            conn.await_close_reply().await;
+        }
         Ok::<_, std::io::Error>(())
     };
     let _ = timeout(write_timeout, finish).await;

@@ -46,6 +46,8 @@ pub mod close_code {
     pub const INVALID_UTF8: u16 = 1007;
     pub const POLICY: u16 = 1008;
     pub const TOO_BIG: u16 = 1009;
+    /// The server is restarting or draining: resume, here later or on another node.
+    pub const SERVICE_RESTART: u16 = 1012;
     pub const TRY_AGAIN_LATER: u16 = 1013;
 }
 
@@ -66,6 +68,16 @@ pub async fn upgrade(app: Arc<Context>, request: Request) -> Response {
     if !origin_allowed(headers, &app.origins) {
         tracing::warn!(origin = ?headers.get("origin"), "refused WebSocket upgrade from foreign origin");
         return (StatusCode::FORBIDDEN, "Origin not allowed").into_response();
+    }
+    if app.hub.with(|hub| hub.is_closing()) {
+        // Draining: this node takes no new chats; the client retries, and a load
+        // balancer (seeing `/readyz` fail) sends it to another node.
+        return (
+            StatusCode::SERVICE_UNAVAILABLE,
+            [(axum::http::header::RETRY_AFTER, "1")],
+            "Server restarting",
+        )
+            .into_response();
     }
     let limit = app.limits.max_frame_bytes;
     let config = WebSocketConfig::default()

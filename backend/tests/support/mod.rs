@@ -71,7 +71,9 @@ impl Server {
             .unwrap();
         let addr = line
             .trim()
-            .strip_prefix("confab listening on http://")
+            .strip_prefix("confab listening on ")
+            .and_then(|url| url.split_once("://"))
+            .map(|(_, addr)| addr)
             .unwrap_or_else(|| panic!("unexpected first line {line:?}"))
             .to_owned();
         Server {
@@ -145,6 +147,30 @@ impl Server {
         kb * 1024
     }
 
+    /// Sends `signal` (`HUP`, `TERM`) through the kill command.
+    pub fn signal(&self, signal: &str) {
+        let status = Command::new("kill")
+            .args([&format!("-{signal}"), &self.child.id().to_string()])
+            .status()
+            .unwrap();
+        assert!(status.success());
+    }
+
+    /// Waits for the server to exit by itself, for up to [`PATIENCE`].
+    pub fn wait_exit(&mut self) -> std::process::ExitStatus {
+        let deadline = std::time::Instant::now() + PATIENCE;
+        loop {
+            if let Some(status) = self.child.try_wait().unwrap() {
+                return status;
+            }
+            assert!(
+                std::time::Instant::now() < deadline,
+                "the server did not exit"
+            );
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+
     pub fn terminate(&mut self) -> std::process::ExitStatus {
         // SAFETY-free: ask politely with SIGTERM through the kill command.
         Command::new("kill")
@@ -195,6 +221,31 @@ impl Client {
         })
     }
 
+    /// Connects to a `wss://` URL with extra request headers, trusting what
+    /// `tls` trusts.
+    pub async fn connect_tls(
+        url: &str,
+        headers: &[(&str, &str)],
+        tls: std::sync::Arc<rustls::ClientConfig>,
+    ) -> Result<Client, tungstenite::Error> {
+        let mut request = url.into_client_request()?;
+        for (name, value) in headers {
+            let name = tungstenite::http::HeaderName::from_bytes(name.as_bytes()).unwrap();
+            request.headers_mut().insert(name, value.parse().unwrap());
+        }
+        let host = request.uri().authority().unwrap().as_str().to_owned();
+        let tcp = TcpStream::connect(host.replace("localhost", "127.0.0.1")).await?;
+        let connector = tokio_tungstenite::Connector::Rustls(tls);
+        let (ws, _) =
+            tokio_tungstenite::client_async_tls_with_config(request, tcp, None, Some(connector))
+                .await?;
+        Ok(Client {
+            ws,
+            id: 0,
+            token: String::new(),
+        })
+    }
+
     pub async fn send(&mut self, text: &str) {
         self.ws.send(Message::text(text)).await.expect("send");
     }
@@ -237,7 +288,11 @@ impl Client {
                 .await
                 .expect("server closes in time")
             {
-                Some(Ok(Message::Close(frame))) => return frame,
+                Some(Ok(Message::Close(frame))) => {
+                    // Send the reply tungstenite queued, as a browser does at once.
+                    let _ = self.ws.flush().await;
+                    return frame;
+                }
                 Some(Ok(_)) => continue,
                 Some(Err(_)) | None => return None,
             }

@@ -1,4 +1,9 @@
-//! Command-line flags and their environment variables.
+//! Command-line flags, their environment variables, and the config file
+//! ([`file`]) that can set any of them.
+
+mod file;
+
+pub use file::{ConfigError, Loaded};
 
 use clap::Parser;
 use std::net::SocketAddr;
@@ -12,6 +17,16 @@ pub struct Config {
     /// Without a command: serve.
     #[command(subcommand)]
     pub command: Option<Command>,
+
+    /// A TOML file setting any flag below by its long name (`max-rooms = 500`).
+    /// Flags and environment variables win over it.
+    #[arg(long, env = "CONFAB_CONFIG")]
+    pub config: Option<std::path::PathBuf>,
+
+    /// Print the effective configuration (flags, environment, file, defaults;
+    /// secrets masked) as a config file, and exit.
+    #[arg(long)]
+    pub print_config: bool,
 
     /// Address to listen on. Port 0 picks a free port (printed at start-up).
     #[arg(long, env = "CONFAB_ADDR", default_value = "127.0.0.1:8080")]
@@ -97,6 +112,20 @@ pub struct Config {
         default_value_t = 86_400
     )]
     pub room_archive_after_secs: u64,
+
+    /// PEM certificate chain: serve HTTPS and WSS on `--addr` (with `--tls-key`).
+    /// Both files are read again on SIGHUP, without dropping connections.
+    #[arg(long, env = "CONFAB_TLS_CERT", requires = "tls_key")]
+    pub tls_cert: Option<std::path::PathBuf>,
+
+    /// PEM private key for `--tls-cert`.
+    #[arg(long, env = "CONFAB_TLS_KEY", requires = "tls_cert")]
+    pub tls_key: Option<std::path::PathBuf>,
+
+    /// Also listen for plain HTTP on ADDR, answering every request with a
+    /// redirect to HTTPS. Needs `--tls-cert`.
+    #[arg(long, env = "CONFAB_TLS_REDIRECT_FROM", requires = "tls_cert")]
+    pub tls_redirect_from: Option<SocketAddr>,
 
     /// Log lines as `text` for people or `json` for log shippers (one object a line).
     #[arg(long, env = "CONFAB_LOG_FORMAT", value_enum, default_value_t = LogFormat::Text)]
@@ -215,7 +244,7 @@ impl Config {
     /// the listen address's forms), plus `--allowed-origin`.
     pub fn origins(&self) -> Vec<String> {
         let mut origins = if self.public_origins.is_empty() {
-            default_public_origins(self.addr)
+            default_public_origins(self.scheme(), self.addr)
         } else {
             self.public_origins.clone()
         };
@@ -223,12 +252,23 @@ impl Config {
         origins
     }
 
-    /// Session cookies are `Secure` when users reach the server over HTTPS (a TLS
-    /// proxy named in `--public-origin`).
+    /// Session cookies are `Secure` when users reach the server over HTTPS: its
+    /// own TLS, or a TLS proxy named in `--public-origin`.
     pub fn secure_cookie(&self) -> bool {
-        self.public_origins
-            .iter()
-            .any(|o| o.to_ascii_lowercase().starts_with("https://"))
+        self.tls_cert.is_some()
+            || self
+                .public_origins
+                .iter()
+                .any(|o| o.to_ascii_lowercase().starts_with("https://"))
+    }
+
+    /// `https` when this process terminates TLS itself.
+    pub fn scheme(&self) -> &'static str {
+        if self.tls_cert.is_some() {
+            "https"
+        } else {
+            "http"
+        }
     }
 }
 
@@ -262,16 +302,16 @@ pub enum Guests {
     Off,
 }
 
-/// `http://` with the listen address, and the loopback names with its port. A
+/// The listen address, and the loopback names with its port, in `scheme`. A
 /// wildcard address (0.0.0.0) is no name a browser uses, so it adds nothing.
-fn default_public_origins(addr: SocketAddr) -> Vec<String> {
+fn default_public_origins(scheme: &str, addr: SocketAddr) -> Vec<String> {
     let port = addr.port();
     let mut origins = Vec::new();
     if !addr.ip().is_unspecified() {
-        origins.push(format!("http://{addr}"));
+        origins.push(format!("{scheme}://{addr}"));
     }
     for host in ["localhost", "127.0.0.1", "[::1]"] {
-        origins.push(format!("http://{host}:{port}"));
+        origins.push(format!("{scheme}://{host}:{port}"));
     }
     origins
 }
