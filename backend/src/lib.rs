@@ -7,6 +7,8 @@ pub mod api;
 pub mod assets;
 pub mod chat;
 pub mod config;
+#[cfg(any(test, feature = "fuzzing"))]
+pub mod fuzzing;
 pub mod health;
 pub mod listener;
 pub mod redirect;

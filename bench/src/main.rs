@@ -6,6 +6,8 @@
 //!   duplicates and reordering, and latency.
 //! - `conns`: N idle clients; time until all are welcomed, and memory per connection.
 //! - `history`: time from connecting to holding the room's history.
+//! - `soak`: minutes of churn and kill -9 restarts of a Confab it starts itself,
+//!   then lost and doubled counts and memory over time.
 //!
 //! With `--pid`, the server's CPU time and RSS are sampled from `/proc`, and the
 //! tool's own CPU is reported beside them (on 2 cores the two compete).
@@ -15,6 +17,7 @@ mod conns;
 mod fanout;
 mod history;
 mod proc_stats;
+mod soak;
 
 use clap::{Parser, Subcommand};
 
@@ -39,6 +42,8 @@ enum Command {
     Fanout(fanout::Args),
     Conns(conns::Args),
     History(history::Args),
+    /// Churn, kill -9 restarts, and a count of lost and doubled messages.
+    Soak(soak::Args),
 }
 
 fn main() -> anyhow::Result<()> {
@@ -58,6 +63,7 @@ fn main() -> anyhow::Result<()> {
             Command::Fanout(args) => fanout::run(&common, args).await,
             Command::Conns(args) => conns::run(&common, args).await,
             Command::History(args) => history::run(&common, args).await,
+            Command::Soak(args) => soak::run(args).await,
         }
     })
 }

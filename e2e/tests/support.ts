@@ -18,7 +18,9 @@ export class Server {
     public db = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'confab-e2e-')), 'confab.db'),
   ) {}
 
-  get url() { return `http://${this.addr}`; }
+  /** `https` once the server said it listens with TLS. */
+  public scheme = 'http';
+  get url() { return `${this.scheme}://${this.addr}`; }
 
   async start(args: string[] = []): Promise<Server> {
     const stderr = this.logFile ? fs.openSync(this.logFile, 'a') : 'inherit';
@@ -28,8 +30,8 @@ export class Server {
     this.addr = await new Promise<string>((resolve, reject) => {
       child.once('exit', (code) => reject(new Error(`confab exited early (${code})`)));
       child.stdout!.on('data', (chunk: Buffer) => {
-        const m = /confab listening on http:\/\/(\S+)/.exec(chunk.toString());
-        if (m) resolve(m[1]);
+        const m = /confab listening on (https?):\/\/(\S+)/.exec(chunk.toString());
+        if (m) { this.scheme = m[1]; resolve(m[2]); }
       });
     });
     return this;
@@ -46,7 +48,8 @@ export class Server {
 
 /** A person in their own browser context, with the chat open and connected. */
 export async function openChat(browser: Browser, server: Server, name?: string, viewport = { width: 1280, height: 800 }) {
-  const context = await browser.newContext({ viewport });
+  // A test's TLS certificate is self-signed: this browser trusts it.
+  const context = await browser.newContext({ viewport, ignoreHTTPSErrors: server.scheme === 'https' });
   const page = await context.newPage();
   const dialogs: string[] = [];
   page.on('dialog', (d) => { dialogs.push(d.message()); d.dismiss(); });

@@ -5,9 +5,13 @@
 //!   checked before anything is installed.
 //! - `build`: setup, then the web client (trunk) and the release binary embedding it.
 //! - `run [-- ARGS]`: build, then start `target/release/confab ARGS`.
-//! - `test`: setup, fmt and clippy checks, every native test, then the Playwright
-//!   e2e suite against the release binary.
+//! - `test`: setup, fmt and clippy checks, every native test, the Playwright
+//!   e2e suite against the release binary, then each fuzz target for 60 s.
+//! - `fuzz [--seconds N] [TARGET ...]`: the fuzz targets (see [`fuzz`]).
+//! - `soak [--minutes N]`: build, then `confab-bench soak` (churn and kill -9
+//!   restarts; lost and doubled counts, memory over time). Not part of `test`.
 
+mod fuzz;
 mod setup;
 
 use std::path::{Path, PathBuf};
@@ -20,8 +24,12 @@ fn main() -> ExitCode {
         Some("build") => build(),
         Some("run") => build().and_then(|()| run(&args[1..])),
         Some("test") => test(),
+        Some("fuzz") => fuzz::run(&args[1..]),
+        Some("soak") => build().and_then(|()| soak(&args[1..])),
         _ => {
-            eprintln!("usage: cargo xtask <setup|build|run [-- confab args]|test>");
+            eprintln!(
+                "usage: cargo xtask <setup|build|run [-- confab args]|test|fuzz [--seconds N] [TARGET ...]|soak [--minutes N]>"
+            );
             return ExitCode::from(2);
         }
     };
@@ -62,6 +70,22 @@ fn run(args: &[String]) -> Result {
     )
 }
 
+/// `--minutes N` (default 10) and any other `confab-bench soak` flags.
+fn soak(args: &[String]) -> Result {
+    step(
+        "cargo build --release -p confab-bench",
+        &mut cargo(&["build", "--release", "-p", "confab-bench"]),
+    )?;
+    step(
+        "confab-bench soak",
+        Command::new(root().join("target/release/confab-bench"))
+            .args(["soak", "--binary"])
+            .arg(root().join("target/release/confab"))
+            .args(args)
+            .current_dir(root()),
+    )
+}
+
 fn test() -> Result {
     setup::all()?;
     step(
@@ -89,7 +113,8 @@ fn test() -> Result {
         Command::new("npx")
             .args(["playwright", "test"])
             .current_dir(root().join("e2e")),
-    )
+    )?;
+    fuzz::all(&fuzz::TARGETS, 60)
 }
 
 /// Runs a command to completion, echoing it; fails on a non-zero exit.

@@ -86,6 +86,9 @@ pub(super) struct Newcomer {
     pub resumable: bool,
 }
 
+#[cfg(any(test, feature = "fuzzing"))]
+mod invariants;
+
 /// The name is shown by another online user, looks like theirs, or is an account's.
 #[derive(Debug)]
 pub(super) struct NameTaken;

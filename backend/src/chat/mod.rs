@@ -16,9 +16,11 @@ mod directory;
 mod events;
 mod followup;
 mod hub;
+#[cfg(any(test, feature = "fuzzing"))]
+mod invariants;
 mod members;
-#[cfg(test)]
-mod memory_store;
+#[cfg(any(test, feature = "fuzzing"))]
+pub mod memory_store;
 mod messages;
 mod naming;
 pub mod outbox;

@@ -49,31 +49,38 @@ impl<S: Sync> FromRequestParts<S> for Handshake {
     type Rejection = Refusal;
 
     async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
-        let bad = |why: &'static str| Err(Refusal::Bad(why));
-        if parts.version != Version::HTTP_11 || parts.method != Method::GET {
-            return bad("WebSocket upgrade needs GET over HTTP/1.1");
-        }
-        if !has_token(&parts.headers, header::CONNECTION, "upgrade")
-            || !has_token(&parts.headers, header::UPGRADE, "websocket")
-        {
-            return bad("Connection: upgrade and Upgrade: websocket are required");
-        }
-        if !has_token(&parts.headers, header::SEC_WEBSOCKET_VERSION, "13") {
-            return Err(Refusal::WrongVersion);
-        }
-        let mut keys = parts.headers.get_all(header::SEC_WEBSOCKET_KEY).iter();
-        let (Some(key), None) = (keys.next(), keys.next()) else {
-            return bad("exactly one Sec-WebSocket-Key is required");
-        };
-        if !is_valid_key(key) {
-            return bad("Sec-WebSocket-Key must be 16 bytes in base64");
-        }
-        let key = key.clone();
+        let key = check(parts)?;
         let Some(on_upgrade) = parts.extensions.remove::<OnUpgrade>() else {
-            return bad("This connection cannot be upgraded");
+            return Err(Refusal::Bad("This connection cannot be upgraded"));
         };
         Ok(Self { key, on_upgrade })
     }
+}
+
+/// Checks an upgrade request's method, version and headers (RFC 6455 §4.2.1),
+/// and returns its `Sec-WebSocket-Key`. A pure function of the request head, so
+/// the fuzzer can reach it without a socket.
+pub fn check(parts: &Parts) -> Result<HeaderValue, Refusal> {
+    let bad = |why: &'static str| Err(Refusal::Bad(why));
+    if parts.version != Version::HTTP_11 || parts.method != Method::GET {
+        return bad("WebSocket upgrade needs GET over HTTP/1.1");
+    }
+    if !has_token(&parts.headers, header::CONNECTION, "upgrade")
+        || !has_token(&parts.headers, header::UPGRADE, "websocket")
+    {
+        return bad("Connection: upgrade and Upgrade: websocket are required");
+    }
+    if !has_token(&parts.headers, header::SEC_WEBSOCKET_VERSION, "13") {
+        return Err(Refusal::WrongVersion);
+    }
+    let mut keys = parts.headers.get_all(header::SEC_WEBSOCKET_KEY).iter();
+    let (Some(key), None) = (keys.next(), keys.next()) else {
+        return bad("exactly one Sec-WebSocket-Key is required");
+    };
+    if !is_valid_key(key) {
+        return bad("Sec-WebSocket-Key must be 16 bytes in base64");
+    }
+    Ok(key.clone())
 }
 
 impl Handshake {

@@ -116,7 +116,7 @@ fn strike_limiter(per_minute: u32) -> DefaultDirectRateLimiter {
 }
 
 /// Maps a read error to the close it deserves.
-fn classify(error: tungstenite::Error) -> End {
+pub fn classify(error: tungstenite::Error) -> End {
     use tungstenite::Error;
     use tungstenite::error::ProtocolError;
     match error {

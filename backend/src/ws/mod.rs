@@ -27,8 +27,10 @@ use std::time::Duration;
 use tokio_tungstenite::tungstenite::Message;
 use tokio_tungstenite::tungstenite::protocol::{CloseFrame, WebSocketConfig};
 
+pub use conn::WsConn;
 pub use context::{Context, Limits};
-pub use handshake::Handshake;
+pub use handshake::{Handshake, check as check_upgrade};
+pub use inbound::classify;
 pub use origin::origin_allowed;
 
 /// tungstenite reads into a buffer of this size per socket. Its default, 128 KiB,
@@ -49,6 +51,17 @@ pub mod close_code {
     /// The server is restarting or draining: resume, here later or on another node.
     pub const SERVICE_RESTART: u16 = 1012;
     pub const TRY_AGAIN_LATER: u16 = 1013;
+}
+
+/// How tungstenite reads and writes a client's socket: small buffers, and no
+/// frame or message over `max_frame_bytes`.
+pub fn socket_config(max_frame_bytes: usize) -> WebSocketConfig {
+    WebSocketConfig::default()
+        .read_buffer_size(READ_BUFFER_BYTES)
+        .write_buffer_size(0)
+        .max_write_buffer_size(CONTROL_WRITE_BUFFER_BYTES)
+        .max_message_size(Some(max_frame_bytes))
+        .max_frame_size(Some(max_frame_bytes))
 }
 
 /// `GET /` and `GET /ws` with an upgrade: checks the request, Origin and
@@ -79,13 +92,7 @@ pub async fn upgrade(app: Arc<Context>, request: Request) -> Response {
         )
             .into_response();
     }
-    let limit = app.limits.max_frame_bytes;
-    let config = WebSocketConfig::default()
-        .read_buffer_size(READ_BUFFER_BYTES)
-        .write_buffer_size(0)
-        .max_write_buffer_size(CONTROL_WRITE_BUFFER_BYTES)
-        .max_message_size(Some(limit))
-        .max_frame_size(Some(limit));
+    let config = socket_config(app.limits.max_frame_bytes);
     let (account, session_hash) = match account_of(&app, headers).await {
         Ok(Some((account, hash))) => (Some(account), Some(hash)),
         Ok(None) => (None, None),

@@ -1,0 +1,51 @@
+//! Reading every room's stored history back, page by page, to count each soak
+//! message's copies.
+
+use crate::client::{Socket, wait_for};
+use futures_util::SinkExt;
+use serde_json::{Value, json};
+use std::collections::HashMap;
+use tokio_tungstenite::tungstenite::Message;
+
+/// Soak message content → how many times it is stored.
+pub async fn read_back(base: &str, rooms: &[&str]) -> anyhow::Result<HashMap<String, u32>> {
+    let (mut socket, _) = tokio_tungstenite::connect_async(format!("{base}/ws?v=2")).await?;
+    wait_for(&mut socket, "welcome").await?;
+    let mut copies = HashMap::new();
+    for room in rooms {
+        let join = json!({"type":"join_room","room":room});
+        socket.send(Message::text(join.to_string())).await?;
+        wait_for(&mut socket, "room_joined").await?;
+        read_room(&mut socket, room, &mut copies).await?;
+    }
+    Ok(copies)
+}
+
+async fn read_room(
+    socket: &mut Socket,
+    room: &str,
+    copies: &mut HashMap<String, u32>,
+) -> anyhow::Result<()> {
+    let mut after = 0u64;
+    loop {
+        let ask = json!({"type":"get_history","room":room,"after_id":after,"limit":100});
+        socket.send(Message::text(ask.to_string())).await?;
+        let page: Value = serde_json::from_str(&wait_for(socket, "history").await?)?;
+        let messages = page["content"]["messages"]
+            .as_array()
+            .cloned()
+            .unwrap_or_default();
+        let Some(last) = messages.last().and_then(|m| m["id"].as_u64()) else {
+            return Ok(());
+        };
+        for message in &messages {
+            if let Some(content) = message["content"]
+                .as_str()
+                .filter(|c| c.starts_with("soak "))
+            {
+                *copies.entry(content.to_owned()).or_default() += 1;
+            }
+        }
+        after = last;
+    }
+}
