@@ -189,3 +189,59 @@ async fn json_logs_are_one_object_a_line_naming_the_connection() {
     assert!(connected["fields"]["conn"].is_u64(), "{connected}");
     assert_eq!(connected["fields"]["peer"], "127.0.0.1");
 }
+
+#[test]
+fn flag_beats_environment_beats_file_beats_default() {
+    let dir = temp_db().parent().unwrap().to_owned();
+    let file = dir.join("confab.toml");
+    std::fs::write(
+        &file,
+        "max-rooms = 5\nbig-room = 7\nrate-burst = 33\npublic-origin = [\"https://chat.example.com\"]\n",
+    )
+    .unwrap();
+    let output = Command::new(env!("CARGO_BIN_EXE_confab"))
+        .arg("--config")
+        .arg(&file)
+        .args(["--max-rooms", "6", "--print-config"])
+        .env("CONFAB_BIG_ROOM", "8")
+        .output()
+        .expect("confab runs");
+    assert!(output.status.success());
+    let printed = String::from_utf8(output.stdout).unwrap();
+    for line in [
+        "max-rooms = 6    # flag",
+        "big-room = 8    # environment",
+        "rate-burst = 33    # file",
+        "rate-per-sec = 10    # default",
+        "public-origin = [\"https://chat.example.com\"]    # file",
+    ] {
+        assert!(printed.contains(line), "{line:?} in\n{printed}");
+    }
+    // What it prints is itself a config file that gives the same configuration.
+    let again = dir.join("printed.toml");
+    std::fs::write(&again, &printed).unwrap();
+    let reprinted = Command::new(env!("CARGO_BIN_EXE_confab"))
+        .arg("--config")
+        .arg(&again)
+        .arg("--print-config")
+        .output()
+        .unwrap();
+    let reprinted = String::from_utf8(reprinted.stdout).unwrap();
+    assert!(reprinted.contains("max-rooms = 6    # file"), "{reprinted}");
+    assert!(reprinted.contains("big-room = 8    # file"), "{reprinted}");
+}
+
+#[test]
+fn an_unknown_config_key_stops_start_up_naming_it() {
+    let dir = temp_db().parent().unwrap().to_owned();
+    let file = dir.join("confab.toml");
+    std::fs::write(&file, "max-romos = 5\n").unwrap();
+    let output = Command::new(env!("CARGO_BIN_EXE_confab"))
+        .arg("--config")
+        .arg(&file)
+        .output()
+        .expect("confab runs");
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("unknown key `max-romos`"), "{stderr}");
+}
