@@ -56,13 +56,16 @@ impl Loaded {
         T: Into<OsString> + Clone,
     {
         let args: Vec<OsString> = args.into_iter().map(Into::into).collect();
-        let mut command = Config::command();
         let first = Config::command().try_get_matches_from(&args)?;
-        let mut file_keys = Vec::new();
-        if let Some(path) = first.get_one::<PathBuf>("config") {
-            (command, file_keys) = with_file_defaults(command, path)?;
-        }
-        let matches = command.try_get_matches_from(&args)?;
+        let (matches, file_keys) = match first.get_one::<PathBuf>("config") {
+            // A fresh command: defaults installed into one clap has already
+            // parsed with were seen to win even over a flag.
+            Some(path) => {
+                let (command, keys) = with_file_defaults(Config::command(), path)?;
+                (command.try_get_matches_from(&args)?, keys)
+            }
+            None => (first, Vec::new()),
+        };
         let config = Config::from_arg_matches(&matches)?;
         Ok(Self {
             config,
