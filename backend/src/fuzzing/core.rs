@@ -45,6 +45,9 @@ struct Slot {
     token: Option<String>,
     /// The last message id this connection saw live, per room.
     seen: HashMap<String, MessageId>,
+    /// How often each `txn_id` was sent: a repeated one is answered with the
+    /// first one's message again (its id included), which is no disorder.
+    txns: HashMap<String, u32>,
 }
 
 struct World {
@@ -162,6 +165,12 @@ impl World {
         };
         let session = *session;
         let text = frame(choices);
+        if let Some(txn) = serde_json::from_str::<serde_json::Value>(&text)
+            .ok()
+            .and_then(|v| v["txn_id"].as_str().map(str::to_owned))
+        {
+            *self.slots[slot].txns.entry(txn).or_default() += 1;
+        }
         if let Some(followup) = self.hub.apply(|hub| hub.handle_text(session, &text)) {
             let answer = now_ready(followup.ask(self.store.as_ref()));
             self.hub.apply(|hub| hub.complete(followup, answer));
@@ -228,8 +237,12 @@ fn note(slot: &mut Slot, message: ServerMessage) {
         ServerMessage::Message {
             id: Some(id),
             room: Some(room),
+            txn_id,
             ..
         } => {
+            if txn_id.is_some_and(|t| slot.txns.get(&t).is_some_and(|n| *n > 1)) {
+                return;
+            }
             let last = slot.seen.insert(room.clone(), id);
             assert!(
                 last.is_none_or(|last| last < id),
