@@ -46,12 +46,22 @@ pub async fn connect_many(
 pub async fn wait_for(socket: &mut Socket, kind: &str) -> anyhow::Result<String> {
     let needle = format!(r#""type":"{kind}""#);
     loop {
+        let text = next_text(socket).await?;
+        if text.contains(&needle) {
+            return Ok(text);
+        }
+    }
+}
+
+/// The next text frame, within a minute.
+pub async fn next_text(socket: &mut Socket) -> anyhow::Result<String> {
+    loop {
         let frame = tokio::time::timeout(Duration::from_secs(60), socket.next()).await?;
         match frame {
-            Some(Ok(Message::Text(text))) if text.contains(&needle) => return Ok(text.to_string()),
+            Some(Ok(Message::Text(text))) => return Ok(text.to_string()),
             Some(Ok(_)) => {}
             Some(Err(e)) => return Err(e.into()),
-            None => anyhow::bail!("closed while waiting for {kind}"),
+            None => anyhow::bail!("closed while waiting for a frame"),
         }
     }
 }

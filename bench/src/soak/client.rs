@@ -81,6 +81,8 @@ pub async fn run(plan: Plan, tally: Arc<Tally>) {
         let mut next_send = Instant::now() + interval;
         let churn = loop {
             tokio::select! {
+                // Whatever happens, a client gives up at the end.
+                () = sleep_until(stop) => break None,
                 () = sleep_until(next_send), if welcomed => {
                     next_send += interval;
                     if Instant::now() >= plan.until {

@@ -1,11 +1,25 @@
 //! Reading every room's stored history back, page by page, to count each soak
 //! message's copies.
 
-use crate::client::{Socket, wait_for};
+use crate::client::{Socket, next_text, wait_for};
 use futures_util::SinkExt;
 use serde_json::{Value, json};
 use std::collections::HashMap;
+use std::time::Duration;
 use tokio_tungstenite::tungstenite::Message;
+
+/// The next `history` page, or `None` when the request was rate-limited.
+async fn page_or_rate_limited(socket: &mut Socket) -> anyhow::Result<Option<Value>> {
+    loop {
+        let frame: Value = serde_json::from_str(&next_text(socket).await?)?;
+        match frame["type"].as_str() {
+            Some("history") => return Ok(Some(frame)),
+            Some("error") if frame["code"] == "rate_limited" => return Ok(None),
+            Some("error") => anyhow::bail!("reading history: {frame}"),
+            _ => {}
+        }
+    }
+}
 
 /// Soak message content → how many times it is stored.
 pub async fn read_back(base: &str, rooms: &[&str]) -> anyhow::Result<HashMap<String, u32>> {
@@ -30,7 +44,11 @@ async fn read_room(
     loop {
         let ask = json!({"type":"get_history","room":room,"after_id":after,"limit":100});
         socket.send(Message::text(ask.to_string())).await?;
-        let page: Value = serde_json::from_str(&wait_for(socket, "history").await?)?;
+        let Some(page) = page_or_rate_limited(socket).await? else {
+            // The reader is a client like any other, under the same rate limit.
+            tokio::time::sleep(Duration::from_secs(1)).await;
+            continue;
+        };
         let messages = page["content"]["messages"]
             .as_array()
             .cloned()
