@@ -53,10 +53,11 @@ pub async fn wait_for(socket: &mut Socket, kind: &str) -> anyhow::Result<String>
     }
 }
 
-/// The next text frame, within a minute.
+/// The next text frame, within a minute (pings and pongs do not extend it).
 pub async fn next_text(socket: &mut Socket) -> anyhow::Result<String> {
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(60);
     loop {
-        let frame = tokio::time::timeout(Duration::from_secs(60), socket.next()).await?;
+        let frame = tokio::time::timeout_at(deadline, socket.next()).await?;
         match frame {
             Some(Ok(Message::Text(text))) => return Ok(text.to_string()),
             Some(Ok(_)) => {}
