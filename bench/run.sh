@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs every benchmark workload against Confab and the minimal broadcaster, one fresh
 # server per run, and prints the figures BENCHMARKS.md reports.
-#   bench/run.sh [paced|max|heavy|conns|store|history|all]   (default: all)
+#   bench/run.sh [paced|max|heavy|conns|store|history|metrics|all]   (default: all)
 # Confab runs with per-connection rate limits lifted (the load is the point) and a
 # fresh database. For "max" the server is pinned to core 0 and the tool to core 1.
 set -euo pipefail
@@ -20,10 +20,10 @@ start() { # name cpu-list command...
 }
 stop() { kill "$server_pid"; wait "$server_pid" 2>/dev/null || true; }
 
-confab() { # cpu-list [sync]
+confab() { # cpu-list [sync [extra flags...]]
   rm -f "$work"/c.db*
   start confab "$1" $bin/confab --addr 127.0.0.1:18080 --db "$work/c.db" --sync "${2:-full}" \
-    --rate-per-sec 1000000 --rate-burst 1000000 --max-connections 20000
+    --rate-per-sec 1000000 --rate-burst 1000000 --max-connections 20000 "${@:3}"
   url=ws://127.0.0.1:18080/
 }
 minimal() { start minimal "$1" $bin/minimal-broadcaster 127.0.0.1:19090; url=ws://127.0.0.1:19090/; }
@@ -64,6 +64,21 @@ run() {
   history)
     echo "== history: confab"; confab 0,1
     tool 0,1 history --messages 100 --joins 50; stop ;;
+  metrics)
+    # "paced" with and without the Prometheus recorder, alternately, three times,
+    # and a scrape 3 s into one run and 3 s later: the counters must move.
+    for i in 1 2 3; do
+      echo "== metrics: paced, confab normal, no metrics ($i)"; confab 0,1 normal
+      tool 0,1 fanout --clients 200 --senders 20 --rate 10 --seconds 10; stop
+      echo "== metrics: paced, confab normal, --metrics-addr ($i)"; confab 0,1 normal --metrics-addr 127.0.0.1:19100
+      if [ "$i" = 2 ]; then
+        (sleep 3; curl -s 127.0.0.1:19100/metrics | grep -E '^confab_(deliveries_total|frames_in_total|connections) ';
+         sleep 3; echo "-- 3 s later"; curl -s 127.0.0.1:19100/metrics | grep -E '^confab_(deliveries_total|frames_in_total|connections) ') &
+      fi
+      tool 0,1 fanout --clients 200 --senders 20 --rate 10 --seconds 10; stop
+    done
+    echo "== metrics: yardstick"; minimal 0,1
+    tool 0,1 fanout --clients 200 --senders 20 --rate 10 --seconds 10; stop ;;
   all) for w in paced max heavy conns store history; do run $w; done ;;
   *) echo "unknown workload $1"; exit 2 ;;
   esac
