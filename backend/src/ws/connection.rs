@@ -109,7 +109,7 @@ async fn earlier_session(app: &Context, session: SessionKey) -> Option<EarlierSe
             record,
         }),
         (Err(error), _) | (_, Err(error)) => {
-            tracing::error!(%error, source = %error.source, "could not load a session");
+            tracing::error!(%error, source = %error.source, session, "could not load a session");
             None
         }
     }

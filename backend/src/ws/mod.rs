@@ -125,7 +125,7 @@ pub async fn upgrade(app: Arc<Context>, request: Request) -> Response {
                     let permits = (permit, socket_permit);
                     connection::run(app, socket, permits, arrival).await
                 }
-                (_, why) => refuse(socket, why.unwrap_or(Refusal::Full)).await,
+                (_, why) => refuse(socket, why.unwrap_or(Refusal::Full), peer).await,
             }
         };
         tasks.track_future(connection)
@@ -180,7 +180,7 @@ enum Refusal {
 }
 
 /// Tells a newcomer why it is turned away, then closes.
-async fn refuse(mut socket: handshake::Socket, why: Refusal) {
+async fn refuse(mut socket: handshake::Socket, why: Refusal, peer: IpAddr) {
     let (code, text, close) = match why {
         Refusal::Full => (
             ErrorCode::ServerFull,
@@ -193,7 +193,7 @@ async fn refuse(mut socket: handshake::Socket, why: Refusal) {
             close_code::POLICY,
         ),
     };
-    tracing::warn!(reason = ?why, "connection refused");
+    tracing::warn!(reason = ?why, %peer, "connection refused");
     let now = crate::chat::now_unix();
     let error = ServerMessage::error(code, text, now).encode();
     let close = CloseFrame {
