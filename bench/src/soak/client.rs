@@ -138,8 +138,8 @@ pub async fn run(plan: Plan, tally: Arc<Tally>) {
                                 }
                             }
                             Some("error") => {
-                                let code = value["code"].as_str().unwrap_or("none");
-                                tally.error(format!("error {code}: {}", value["content"]));
+                                let code = value["content"]["code"].as_str().unwrap_or("none");
+                                tally.error(format!("error {code}: {}", value["content"]["message"]));
                             }
                             _ => {}
                         }

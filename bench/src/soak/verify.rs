@@ -14,7 +14,7 @@ async fn page_or_rate_limited(socket: &mut Socket) -> anyhow::Result<Option<Valu
         let frame: Value = serde_json::from_str(&next_text(socket).await?)?;
         match frame["type"].as_str() {
             Some("history") => return Ok(Some(frame)),
-            Some("error") if frame["code"] == "rate_limited" => return Ok(None),
+            Some("error") if frame["content"]["code"] == "rate_limited" => return Ok(None),
             Some("error") => anyhow::bail!("reading history: {frame}"),
             _ => {}
         }
