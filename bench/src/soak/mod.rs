@@ -106,6 +106,13 @@ pub async fn run(args: Args) -> anyhow::Result<()> {
         client.await?;
     }
     samples.extend(server.sample(began.elapsed()));
+    println!(
+        "clients done: sent {}, acknowledged {}, unacknowledged {}, errors {:?}",
+        tally.sent.load(Relaxed),
+        tally.acked.lock().unwrap().len(),
+        tally.unacked.load(Relaxed),
+        tally.errors.lock().unwrap()
+    );
     server.restart_cleanly()?;
     let stored = verify::read_back(&base, &ROOMS).await?;
     server.stop()?;

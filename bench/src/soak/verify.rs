@@ -42,6 +42,9 @@ async fn read_room(
 ) -> anyhow::Result<()> {
     let mut after = 0u64;
     loop {
+        // Under the server's rate limit (50 a second here): a reader that keeps
+        // striking it is disconnected like any other client.
+        tokio::time::sleep(Duration::from_millis(25)).await;
         let ask = json!({"type":"get_history","room":room,"after_id":after,"limit":100});
         socket.send(Message::text(ask.to_string())).await?;
         let Some(page) = page_or_rate_limited(socket).await? else {
