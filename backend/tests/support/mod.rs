@@ -191,6 +191,19 @@ impl Drop for Server {
     }
 }
 
+/// An upgrade request for `url` with extra headers.
+fn client_request(
+    url: &str,
+    headers: &[(&str, &str)],
+) -> Result<tungstenite::handshake::client::Request, tungstenite::Error> {
+    let mut request = url.into_client_request()?;
+    for (name, value) in headers {
+        let name = tungstenite::http::HeaderName::from_bytes(name.as_bytes()).unwrap();
+        request.headers_mut().insert(name, value.parse().unwrap());
+    }
+    Ok(request)
+}
+
 pub struct Client {
     pub ws: WebSocketStream<MaybeTlsStream<TcpStream>>,
     pub id: u64,
@@ -208,11 +221,7 @@ impl Client {
         url: &str,
         headers: &[(&str, &str)],
     ) -> Result<Client, tungstenite::Error> {
-        let mut request = url.into_client_request()?;
-        for (name, value) in headers {
-            let name = tungstenite::http::HeaderName::from_bytes(name.as_bytes()).unwrap();
-            request.headers_mut().insert(name, value.parse().unwrap());
-        }
+        let request = client_request(url, headers)?;
         let (ws, _) = tokio_tungstenite::connect_async(request).await?;
         Ok(Client {
             ws,
@@ -228,11 +237,7 @@ impl Client {
         headers: &[(&str, &str)],
         tls: std::sync::Arc<rustls::ClientConfig>,
     ) -> Result<Client, tungstenite::Error> {
-        let mut request = url.into_client_request()?;
-        for (name, value) in headers {
-            let name = tungstenite::http::HeaderName::from_bytes(name.as_bytes()).unwrap();
-            request.headers_mut().insert(name, value.parse().unwrap());
-        }
+        let request = client_request(url, headers)?;
         let host = request.uri().authority().unwrap().as_str().to_owned();
         let tcp = TcpStream::connect(host.replace("localhost", "127.0.0.1")).await?;
         let connector = tokio_tungstenite::Connector::Rustls(tls);
