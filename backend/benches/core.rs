@@ -43,10 +43,14 @@ fn route(c: &mut Criterion) {
         big_room: 1000,
         room_create_per_hour: 10,
         room_archive_after: None,
+        flood_repeats: 0,
+        flood_strikes: 0,
+        flood_mute: Duration::from_secs(60),
     };
     let snapshot = Snapshot {
         rooms: vec![StoredRoom {
             name: "general".into(),
+            read_only: false,
             recent: vec![],
         }],
         max_user_id: 0,
@@ -75,6 +79,7 @@ fn route(c: &mut Criterion) {
                 timestamp: 1_795_000_000,
                 txn_id: None,
                 session: 1,
+                deleted: false,
             };
             hub.committed(&[Write::Message(Arc::new(message))], true);
             for queue in &queues {

@@ -60,6 +60,9 @@ impl AppState {
             big_room: config.big_room,
             room_create_per_hour: config.room_create_per_hour,
             room_archive_after: config.room_archive_after(),
+            flood_repeats: config.flood_repeats,
+            flood_strikes: config.flood_strikes,
+            flood_mute: config.flood_mute(),
         };
         let hub = Hub::new(settings, persist_tx, snapshot);
         let signer = hub.signer();

@@ -15,7 +15,14 @@ const MAX_GROWTH_BYTES: u64 = 64 * 1024 * 1024;
 
 #[tokio::test]
 async fn silent_readers_of_a_room_full_of_maximal_messages_keep_memory_bounded() {
-    let server = Server::start(&["--rate-per-sec", "100000", "--rate-burst", "100000"]);
+    let server = Server::start(&[
+        "--rate-per-sec",
+        "100000",
+        "--rate-burst",
+        "100000",
+        "--flood-repeats",
+        "0",
+    ]);
     let mut writer = server.join().await;
     // 100 messages of 10 240 quotes: each doubles when escaped, the most that
     // content validation lets through.

@@ -4,7 +4,8 @@ use crate::browser;
 use crate::connection::{self, Connection, Status};
 use crate::model::Chat;
 use crate::view::{
-    AccountMenu, Composer, ConversationView, MessageList, RoomHeader, Sidebar, StatusBadge,
+    AccountMenu, Composer, ConversationView, MessageList, ModerationNotices, RoomHeader, Sidebar,
+    StatusBadge,
 };
 use leptos::prelude::*;
 
@@ -63,6 +64,7 @@ pub fn App() -> impl IntoView {
             </header>
             <Sidebar open=people_open />
             <main class="chat">
+                <ModerationNotices />
                 <Show
                     when=move || in_conversation.get()
                     fallback=|| view! { <RoomHeader /> <MessageList /> }

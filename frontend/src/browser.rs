@@ -39,6 +39,22 @@ pub fn clock_time(at: UnixSeconds) -> String {
     format!("{:02}:{:02}", date.get_hours(), date.get_minutes())
 }
 
+/// A moment to come: its time today, or its date and time on another day.
+pub fn moment(at: UnixSeconds) -> String {
+    let date = js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(at as f64 * 1000.0));
+    let today = js_sys::Date::new_0();
+    if date.to_date_string() == today.to_date_string() {
+        return clock_time(at);
+    }
+    let day = format!(
+        "{}-{:02}-{:02}",
+        date.get_full_year(),
+        date.get_month() + 1,
+        date.get_date()
+    );
+    format!("{day} {}", clock_time(at))
+}
+
 /// Reconnect delay: exponential from 0.5 s, capped at 30 s, with full jitter so a
 /// restarted server is not hit by every client at the same instant.
 pub fn backoff_ms(attempt: u32) -> u32 {

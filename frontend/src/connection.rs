@@ -143,6 +143,12 @@ async fn run(
         }
         let was_connected = connection.status.get_untracked() == Status::Connected;
         connection.status.set(Status::Disconnected);
+        // Kicked or banned: stay away until the user chooses to come back.
+        if chat.with_untracked(|c| c.moderation.removed.is_some()) {
+            let _ = restarts.next().await;
+            attempt = 0;
+            continue;
+        }
         if was_connected {
             chat.update(|c| c.connection_lost(browser::now_unix()));
         }

@@ -42,11 +42,53 @@ pub struct SessionInfo {
     pub token: Option<String>,
 }
 
-/// What an account may do. Moderation will add more.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+/// What an account may do, from least to most. Guests have no role.
+///
+/// Moderators kick, mute, ban and delete messages; admins also grant and revoke
+/// roles below their own and read the audit log; owners may do all of it to
+/// anyone but themselves. Nobody acts on a user of the same or a higher role.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Role {
     Member,
+    Moderator,
+    Admin,
+    Owner,
+}
+
+impl Role {
+    pub const ALL: [Role; 4] = [Role::Member, Role::Moderator, Role::Admin, Role::Owner];
+
+    /// The name on the wire, in the database and on the command line.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Member => "member",
+            Role::Moderator => "moderator",
+            Role::Admin => "admin",
+            Role::Owner => "owner",
+        }
+    }
+
+    /// Moderators and above: they may moderate, and wear a badge.
+    pub fn is_staff(self) -> bool {
+        self >= Role::Moderator
+    }
+}
+
+impl std::str::FromStr for Role {
+    type Err = String;
+    fn from_str(text: &str) -> Result<Self, String> {
+        Role::ALL
+            .into_iter()
+            .find(|role| role.as_str() == text)
+            .ok_or_else(|| format!("no role {text:?}: one of owner, admin, moderator, member"))
+    }
+}
+
+impl std::fmt::Display for Role {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
 }
 
 /// Every non-2xx answer of the API.

@@ -5,7 +5,8 @@
 //! text is sent back in an `error` frame, and the connection carries on.
 
 use crate::ErrorCode;
-use crate::limits::{self, MAX_TXN_ID_BYTES};
+use crate::api::Role;
+use crate::limits;
 use crate::{MessageId, UserId};
 use serde::{Deserialize, Deserializer, Serialize};
 use serde_json::Value;
@@ -28,7 +29,9 @@ pub enum ClientMessage {
         room: Option<String>,
     },
     /// `{"type":"set_name","name":"Ann"}`
-    SetName { name: String },
+    SetName {
+        name: String,
+    },
     /// `{"type":"private_message","to_id":2,"content":"hi"}`; `to_id` may also be `"2"`.
     PrivateMessage {
         #[serde(deserialize_with = "user_id_lenient")]
@@ -47,12 +50,21 @@ pub enum ClientMessage {
     GetStats {},
     /// `{"type":"list_rooms"}`: every room, with its member count.
     ListRooms {},
-    /// `{"type":"create_room","room":"books"}`
-    CreateRoom { room: String },
+    /// `{"type":"create_room","room":"books"}`. With `"read_only":true` (moderators
+    /// and above), only moderators may post in it: announcements.
+    CreateRoom {
+        room: String,
+        #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+        read_only: bool,
+    },
     /// `{"type":"join_room","room":"random"}`: answered by `room_joined`.
-    JoinRoom { room: String },
+    JoinRoom {
+        room: String,
+    },
     /// `{"type":"leave_room","room":"random"}`: answered by `room_left`.
-    LeaveRoom { room: String },
+    LeaveRoom {
+        room: String,
+    },
     /// Scrollback or catch-up: messages before `before_id`, or after `after_id`, or
     /// the latest when neither is given; at most `limit` (default and cap 100).
     GetHistory {
@@ -79,7 +91,64 @@ pub enum ClientMessage {
     GetConversations {},
     /// `{"type":"mark_read","with_id":7,"id":42}`: you have read your conversation
     /// with `with_id` up to message `id`.
-    MarkRead { with_id: UserId, id: MessageId },
+    MarkRead {
+        with_id: UserId,
+        id: MessageId,
+    },
+    /// Moderators: closes every connection of `user_id` with `kicked` (4003).
+    Kick {
+        user_id: UserId,
+        #[serde(default)]
+        reason: String,
+    },
+    /// Moderators: `user_id`'s messages (in `room` only, if given) are refused
+    /// for `seconds`.
+    Mute {
+        user_id: UserId,
+        seconds: u64,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        room: Option<String>,
+        #[serde(default)]
+        reason: String,
+    },
+    Unmute {
+        user_id: UserId,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        room: Option<String>,
+    },
+    /// Moderators: the account (or a guest's address) may not connect or sign in,
+    /// for `seconds` or until `unban`.
+    Ban {
+        user_id: UserId,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        seconds: Option<u64>,
+        #[serde(default)]
+        reason: String,
+    },
+    Unban {
+        user_id: UserId,
+    },
+    /// A member deletes their own message; a moderator any.
+    DeleteMessage {
+        room: String,
+        id: MessageId,
+    },
+    /// Owners and admins: gives account `user_id` a role.
+    GrantRole {
+        user_id: UserId,
+        role: Role,
+    },
+    /// Owners and admins: makes account `user_id` a member again.
+    RevokeRole {
+        user_id: UserId,
+    },
+    /// Owners and admins: a page of the audit log, newest first.
+    GetAudit {
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        before_id: Option<u64>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        limit: Option<u32>,
+    },
 }
 
 impl ClientMessage {
@@ -101,6 +170,15 @@ impl ClientMessage {
             ClientMessage::GetPrivateHistory { .. } => "get_private_history",
             ClientMessage::GetConversations {} => "get_conversations",
             ClientMessage::MarkRead { .. } => "mark_read",
+            ClientMessage::Kick { .. } => "kick",
+            ClientMessage::Mute { .. } => "mute",
+            ClientMessage::Unmute { .. } => "unmute",
+            ClientMessage::Ban { .. } => "ban",
+            ClientMessage::Unban { .. } => "unban",
+            ClientMessage::DeleteMessage { .. } => "delete_message",
+            ClientMessage::GrantRole { .. } => "grant_role",
+            ClientMessage::RevokeRole { .. } => "revoke_role",
+            ClientMessage::GetAudit { .. } => "get_audit",
         }
     }
 
@@ -151,7 +229,7 @@ impl DecodeError {
 /// 64-bit integers, and paging computes `id + 1`.
 pub const MAX_ID: u64 = i64::MAX as u64;
 
-const KNOWN_TYPES: [&str; 13] = [
+const KNOWN_TYPES: [&str; 22] = [
     "message",
     "set_name",
     "private_message",
@@ -165,6 +243,15 @@ const KNOWN_TYPES: [&str; 13] = [
     "get_private_history",
     "get_conversations",
     "mark_read",
+    "kick",
+    "mute",
+    "unmute",
+    "ban",
+    "unban",
+    "delete_message",
+    "grant_role",
+    "revoke_role",
+    "get_audit",
 ];
 
 /// Parses and validates one text frame from a client.
@@ -203,102 +290,6 @@ fn field_error(kind: &'static str, error: &serde_json::Error) -> DecodeError {
     }
 }
 
-fn validate(message: ClientMessage) -> Result<ClientMessage, DecodeError> {
-    Ok(match message {
-        ClientMessage::SetName { name } => ClientMessage::SetName {
-            name: limits::validate_name(&name)?,
-        },
-        ClientMessage::Message {
-            content,
-            txn_id,
-            room,
-        } => {
-            limits::validate_content(&content)?;
-            if txn_id
-                .as_ref()
-                .is_some_and(|t| t.is_empty() || t.len() > MAX_TXN_ID_BYTES)
-            {
-                return Err(DecodeError::InvalidField {
-                    kind: "message",
-                    reason: "txn_id must be 1-64 bytes".into(),
-                });
-            }
-            ClientMessage::Message {
-                content,
-                txn_id,
-                room: room_name(room)?,
-            }
-        }
-        ClientMessage::GetUsers { room, after_id } => ClientMessage::GetUsers {
-            room: room_name(room)?,
-            after_id: bounded_id("get_users", after_id)?,
-        },
-        ClientMessage::CreateRoom { room } => ClientMessage::CreateRoom {
-            room: limits::validate_room(&room)?,
-        },
-        ClientMessage::JoinRoom { room } => ClientMessage::JoinRoom {
-            room: limits::validate_room(&room)?,
-        },
-        ClientMessage::LeaveRoom { room } => ClientMessage::LeaveRoom {
-            room: limits::validate_room(&room)?,
-        },
-        ClientMessage::GetHistory {
-            room,
-            before_id,
-            after_id,
-            limit,
-        } => ClientMessage::GetHistory {
-            room: limits::validate_room(&room)?,
-            before_id: bounded_id("get_history", before_id)?,
-            after_id: bounded_id("get_history", after_id)?,
-            limit: Some(
-                limit
-                    .unwrap_or(limits::MAX_HISTORY)
-                    .clamp(1, limits::MAX_HISTORY),
-            ),
-        },
-        ClientMessage::PrivateMessage { to_id, content } => {
-            limits::validate_content(&content)?;
-            ClientMessage::PrivateMessage { to_id, content }
-        }
-        ClientMessage::GetPrivateHistory {
-            with_id,
-            before_id,
-            limit,
-        } => ClientMessage::GetPrivateHistory {
-            with_id: bounded_id("get_private_history", Some(with_id))?.unwrap_or_default(),
-            before_id: bounded_id("get_private_history", before_id)?,
-            limit: Some(
-                limit
-                    .unwrap_or(limits::MAX_HISTORY)
-                    .clamp(1, limits::MAX_HISTORY),
-            ),
-        },
-        ClientMessage::MarkRead { with_id, id } => ClientMessage::MarkRead {
-            with_id: bounded_id("mark_read", Some(with_id))?.unwrap_or_default(),
-            id: bounded_id("mark_read", Some(id))?.unwrap_or_default(),
-        },
-        other => other,
-    })
-}
-
-fn room_name(room: Option<String>) -> Result<Option<String>, DecodeError> {
-    Ok(match room {
-        Some(room) => Some(limits::validate_room(&room)?),
-        None => None,
-    })
-}
-
-fn bounded_id(kind: &'static str, id: Option<u64>) -> Result<Option<u64>, DecodeError> {
-    match id {
-        Some(id) if id > MAX_ID => Err(DecodeError::InvalidField {
-            kind,
-            reason: format!("ids are at most {MAX_ID}"),
-        }),
-        id => Ok(id),
-    }
-}
-
 fn truncate(text: &str, max_chars: usize) -> String {
     text.chars().take(max_chars).collect()
 }
@@ -321,6 +312,9 @@ fn lenient_user_id(value: &Value) -> Option<UserId> {
         _ => None,
     }
 }
+
+mod validate;
+use validate::validate;
 
 #[cfg(test)]
 #[path = "client_tests.rs"]

@@ -220,7 +220,10 @@ fn every_variant() -> Vec<ClientMessage> {
         },
         ClientMessage::GetStats {},
         ClientMessage::ListRooms {},
-        ClientMessage::CreateRoom { room: room() },
+        ClientMessage::CreateRoom {
+            room: room(),
+            read_only: false,
+        },
         ClientMessage::JoinRoom { room: room() },
         ClientMessage::LeaveRoom { room: room() },
         ClientMessage::GetHistory {
@@ -236,6 +239,39 @@ fn every_variant() -> Vec<ClientMessage> {
         },
         ClientMessage::GetConversations {},
         ClientMessage::MarkRead { with_id: 7, id: 9 },
+        ClientMessage::Kick {
+            user_id: 2,
+            reason: "spam".into(),
+        },
+        ClientMessage::Mute {
+            user_id: 2,
+            seconds: 60,
+            room: Some(room()),
+            reason: String::new(),
+        },
+        ClientMessage::Unmute {
+            user_id: 2,
+            room: None,
+        },
+        ClientMessage::Ban {
+            user_id: 2,
+            seconds: None,
+            reason: "spam".into(),
+        },
+        ClientMessage::Unban { user_id: 2 },
+        ClientMessage::DeleteMessage {
+            room: room(),
+            id: 3,
+        },
+        ClientMessage::GrantRole {
+            user_id: 2,
+            role: crate::api::Role::Moderator,
+        },
+        ClientMessage::RevokeRole { user_id: 2 },
+        ClientMessage::GetAudit {
+            before_id: None,
+            limit: Some(10),
+        },
     ]
 }
 
@@ -258,7 +294,16 @@ fn known_types_are_exactly_the_enums_tags() {
             | ClientMessage::GetHistory { .. }
             | ClientMessage::GetPrivateHistory { .. }
             | ClientMessage::GetConversations {}
-            | ClientMessage::MarkRead { .. } => message,
+            | ClientMessage::MarkRead { .. }
+            | ClientMessage::Kick { .. }
+            | ClientMessage::Mute { .. }
+            | ClientMessage::Unmute { .. }
+            | ClientMessage::Ban { .. }
+            | ClientMessage::Unban { .. }
+            | ClientMessage::DeleteMessage { .. }
+            | ClientMessage::GrantRole { .. }
+            | ClientMessage::RevokeRole { .. }
+            | ClientMessage::GetAudit { .. } => message,
         }));
         let wire: Value = serde_json::from_str(&message.encode()).unwrap();
         assert_eq!(wire["type"], message.tag());
@@ -283,4 +328,29 @@ fn encode_matches_the_tutorial_shapes() {
         ClientMessage::SetName { name: "Ann".into() }.encode(),
         r#"{"type":"set_name","name":"Ann"}"#
     );
+}
+
+#[test]
+fn moderation_requests_are_bounded() {
+    let long = "x".repeat(crate::moderation::MAX_REASON_CHARS + 1);
+    let kick = format!(r#"{{"type":"kick","user_id":2,"reason":"{long}"}}"#);
+    assert_eq!(decode(&kick).unwrap_err().code(), ErrorCode::InvalidField);
+    let kick = decode(r#"{"type":"kick","user_id":2,"reason":"  spam  "}"#).unwrap();
+    assert_eq!(
+        kick,
+        ClientMessage::Kick {
+            user_id: 2,
+            reason: "spam".into()
+        }
+    );
+    for seconds in ["0", "2592001", "-1", "\"x\""] {
+        let mute = format!(r#"{{"type":"mute","user_id":2,"seconds":{seconds}}}"#);
+        assert_eq!(decode(&mute).unwrap_err().code(), ErrorCode::InvalidField);
+    }
+    let ban = decode(r#"{"type":"ban","user_id":2}"#).unwrap();
+    assert!(matches!(ban, ClientMessage::Ban { seconds: None, .. }));
+    let grant = r#"{"type":"grant_role","user_id":2,"role":"emperor"}"#;
+    assert_eq!(decode(grant).unwrap_err().code(), ErrorCode::InvalidField);
+    let reason = r#"{"type":"kick","user_id":2,"reason":"a\nb"}"#;
+    assert_eq!(decode(reason).unwrap_err().code(), ErrorCode::InvalidField);
 }

@@ -40,6 +40,12 @@ pub enum ErrorCode {
     InvalidBody,
     /// The request's `Origin` is not one of the server's.
     ForbiddenOrigin,
+    /// Your role may not do this to this target (or post in this read-only room).
+    Forbidden,
+    /// You are muted: the error's `until` and `seconds_left` say for how long.
+    Muted,
+    /// This account or address is banned: `until` says how long (absent: for good).
+    Banned,
     /// A code this client does not know yet (sent by a newer server).
     #[serde(other)]
     Unknown,

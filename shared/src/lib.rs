@@ -15,6 +15,7 @@ pub mod api;
 pub mod client;
 pub mod error_code;
 pub mod limits;
+pub mod moderation;
 pub mod names;
 pub mod server;
 
@@ -27,6 +28,10 @@ pub type UserId = u64;
 /// Close code a client sends when it closes only to reconnect soon (it went
 /// offline, say): the server keeps its session resumable instead of announcing a leave.
 pub const CLOSE_WILL_RESUME: u16 = 4000;
+
+/// Close code the server sends when a moderator kicked or banned the user: the
+/// client should not reconnect by itself (a kicked user may come back by choice).
+pub const CLOSE_REMOVED: u16 = 4003;
 
 /// The protocol a client speaks when it connects to `/ws?v=2`: the tutorial's
 /// (version 1) with Confab's additions, and the promise that the client resumes

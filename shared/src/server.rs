@@ -5,7 +5,9 @@
 //! `from_name` at the top level (for `leave`, the sender is the system: id 0,
 //! name "System").
 
+use crate::api::Role;
 use crate::error_code::ErrorCode;
+use crate::moderation::{AuditEntry, AuditPage};
 use crate::{MessageId, UnixSeconds, UserId};
 use serde::{Deserialize, Serialize};
 
@@ -147,6 +149,61 @@ pub enum ServerMessage {
         content: Stats,
         timestamp: UnixSeconds,
     },
+    /// A moderator removed you: every connection of yours gets this, then closes
+    /// with 4003. You may come back.
+    Kicked {
+        by: String,
+        reason: String,
+        timestamp: UnixSeconds,
+    },
+    /// You are banned until `until` (absent: until lifted); then closed with 4003.
+    Banned {
+        by: String,
+        reason: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        until: Option<UnixSeconds>,
+        timestamp: UnixSeconds,
+    },
+    /// Your messages (in `room` only, if given) are refused until `until`.
+    Muted {
+        by: String,
+        reason: String,
+        until: UnixSeconds,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        room: Option<String>,
+        timestamp: UnixSeconds,
+    },
+    /// Your mute ended (lifted, or run out).
+    Unmuted {
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        room: Option<String>,
+        timestamp: UnixSeconds,
+    },
+    /// A message was deleted; history keeps only a tombstone.
+    MessageDeleted {
+        room: String,
+        id: MessageId,
+        timestamp: UnixSeconds,
+    },
+    /// An account's role changed; sent to everyone, for badges.
+    RoleChanged {
+        user_id: UserId,
+        user_name: String,
+        role: Role,
+        by: String,
+        timestamp: UnixSeconds,
+    },
+    /// Moderators and above: an action was just taken (by someone, or by flood
+    /// control), as the audit log keeps it.
+    Moderation {
+        content: AuditEntry,
+        timestamp: UnixSeconds,
+    },
+    /// A page of the audit log, in reply to `get_audit`.
+    Audit {
+        content: AuditPage,
+        timestamp: UnixSeconds,
+    },
     Error {
         content: ErrorBody,
         timestamp: UnixSeconds,
@@ -166,6 +223,8 @@ impl ServerMessage {
                 message: message.into(),
                 code: Some(code),
                 txn_id: None,
+                until: None,
+                seconds_left: None,
             },
             timestamp,
         }
@@ -236,6 +295,9 @@ pub struct HistoryItem {
     pub from_name: String,
     pub content: String,
     pub timestamp: UnixSeconds,
+    /// Confab extension: deleted by its sender or a moderator; `content` is empty.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub deleted: bool,
 }
 
 /// The `type` of a [`HistoryItem`]: always `"message"`.
@@ -255,79 +317,8 @@ pub struct History {
     pub truncated: bool,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct RoomInfo {
-    pub name: String,
-    pub members: usize,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct RoomRef {
-    pub room: String,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct RoomJoined {
-    pub room: String,
-    /// All members, or in a big room the first page of them.
-    pub users: Vec<UserInfo>,
-    pub history: Vec<HistoryItem>,
-    /// Big rooms only: how many members there are in all.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub total_users: Option<usize>,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct RoomCount {
-    pub room: String,
-    pub users_online: usize,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Stats {
-    pub users_online: usize,
-    pub uptime_seconds: u64,
-    /// Server local time, `YYYY-MM-DD HH:MM:SS`.
-    pub server_time: String,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct UserInfo {
-    pub id: UserId,
-    pub name: String,
-    pub connected_at: UnixSeconds,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Presence {
-    pub user_id: UserId,
-    pub user_name: String,
-    pub users_online: usize,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct NameChanged {
-    pub old_name: String,
-    pub new_name: String,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct UserRenamed {
-    pub user_id: UserId,
-    pub old_name: String,
-    pub new_name: String,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct ErrorBody {
-    pub message: String,
-    /// Confab extension: what went wrong, for programs (the text is for people).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub code: Option<ErrorCode>,
-    /// Confab extension: the `txn_id` of the message this error is about.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub txn_id: Option<String>,
-}
+mod content;
+pub use content::*;
 
 #[cfg(test)]
 #[path = "server_tests.rs"]

@@ -56,6 +56,7 @@ fn broadcasts_carry_sender_at_top_level() {
             user_id: 3,
             user_name: "Bo".into(),
             users_online: 1,
+            role: None,
         },
         timestamp: 9,
         room: None,
@@ -74,6 +75,7 @@ fn users_content_is_a_bare_array() {
             id: 1,
             name: "A".into(),
             connected_at: 3,
+            role: None,
         }],
         timestamp: 4,
         room: None,
@@ -130,6 +132,7 @@ fn history_items_look_like_message_events_plus_id() {
         from_name: "Ann".into(),
         content: "hi".into(),
         timestamp: 5,
+        deleted: false,
     };
     assert_eq!(
         serde_json::to_value(&item).unwrap(),
@@ -179,6 +182,7 @@ fn every_frame_round_trips() {
                     from_name: "b".into(),
                     content: "hi".into(),
                     timestamp: 1,
+                    deleted: false,
                 }],
             },
             timestamp: 1,

@@ -63,6 +63,9 @@ pub async fn sign_in(
             ErrorCode::InvalidCredentials,
             e.to_string(),
         ),
+        SignInError::Banned(_) => {
+            Failure::new(StatusCode::FORBIDDEN, ErrorCode::Banned, e.to_string())
+        }
         SignInError::Store(error) => Failure::storage(&error),
     })?;
     let lifetime = SESSION_LIFETIME.as_secs() as i64;

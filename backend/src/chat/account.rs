@@ -13,6 +13,8 @@ pub struct Account {
     /// As shown: normalized (see `confab_shared::limits::validate_name`).
     pub username: String,
     pub role: Role,
+    /// When `role` was given, in ms since the epoch (0: never changed).
+    pub role_changed_ms: i64,
 }
 
 /// An account as stored, with what signing in checks.

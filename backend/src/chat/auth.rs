@@ -40,6 +40,9 @@ pub enum SignInError {
     /// One error for a wrong name and a wrong password, so names cannot be probed.
     #[error("Wrong username or password")]
     InvalidCredentials,
+    /// The account is banned (told only after the password matched).
+    #[error("{0}")]
+    Banned(String),
     #[error(transparent)]
     Store(#[from] StoreError),
 }
@@ -96,6 +99,7 @@ impl Auth {
             .with(|hub| hub.register_account(key, user_id, name));
         tracing::info!(user_id, "account created");
         Ok(Account {
+            role_changed_ms: 0,
             user_id,
             username,
             role: Role::Member,
@@ -119,6 +123,12 @@ impl Auth {
             metrics::counter!("confab_sign_ins_total", "outcome" => "refused").increment(1);
             return Err(SignInError::InvalidCredentials);
         };
+        let id = record.account.user_id;
+        let unspecified = std::net::IpAddr::V6(std::net::Ipv6Addr::UNSPECIFIED);
+        if let Some((notice, _)) = self.hub.with(|hub| hub.ban_notice(Some(id), unspecified)) {
+            metrics::counter!("confab_sign_ins_total", "outcome" => "banned").increment(1);
+            return Err(SignInError::Banned(notice));
+        }
         metrics::counter!("confab_sign_ins_total", "outcome" => "signed_in").increment(1);
         let token = credentials::new_token();
         let now = super::now_unix();

@@ -74,6 +74,9 @@ mod tests {
             big_room: 100,
             room_create_per_hour: 10,
             room_archive_after: None,
+            flood_repeats: 5,
+            flood_strikes: 3,
+            flood_mute: Duration::from_secs(300),
         };
         let bus = Arc::new(RecordingBus::default());
         let mut hub = Hub::new(settings, persist, snapshot);

@@ -2,8 +2,9 @@
 //! greeting every connection gets.
 
 use super::account::Account;
+use super::arrival::{Arrival, EarlierSession};
 use super::events::{Movement, presence};
-use super::hub::{Arrival, EarlierSession, Hub, SessionId};
+use super::hub::{Hub, SessionId};
 use super::members::{Link, Newcomer};
 use super::now_unix;
 use super::outbox::{Eviction, Outbox};
@@ -122,6 +123,7 @@ impl Hub {
     fn admit_account(&mut self, account: Account, link: Link, arrival: Arrival) -> SessionId {
         let user = account.user_id;
         let conn = link.conn;
+        self.refresh_role(user, account.role, account.role_changed_ms);
         if self.members.contains_key(&user) {
             return self.attach(user, link, false);
         }
@@ -132,8 +134,9 @@ impl Hub {
         let session = account_session_key(user);
         let earlier = arrival.earlier.filter(|e| e.session == session);
         let record = earlier.as_ref().and_then(|e| e.record.as_ref());
+        let role = self.members.account_role(user).unwrap_or(account.role);
         self.members.add(Newcomer {
-            account: Some((user, account.username, account.role)),
+            account: Some((user, account.username, role)),
             restored: None,
             link,
             session,
@@ -168,10 +171,13 @@ impl Hub {
                 .insert(user);
         }
         self.greet(session, false);
-        let name = self.members[&user].name().to_owned();
+        let (name, role) = (
+            self.members[&user].name().to_owned(),
+            self.members[&user].role,
+        );
         for room in &rooms {
             let users_online = self.rooms[room].members.len();
-            let join = presence(Movement::Join, room, user, name.clone(), users_online);
+            let join = presence(Movement::Join, room, user, name.clone(), users_online, role);
             self.announce_presence(room, &join, Some(user));
         }
         self.persist_session(user);

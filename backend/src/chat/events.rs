@@ -2,6 +2,7 @@
 
 use super::now_unix;
 use confab_shared::UserId;
+use confab_shared::api::Role;
 use confab_shared::server::{self, Presence, ServerMessage};
 
 /// Whether someone came or went.
@@ -12,18 +13,21 @@ pub(super) enum Movement {
 }
 
 /// The tutorial's `join` (sent as from the newcomer) or `leave` (sent as from the
-/// system), for `room`, with its member count after the change.
+/// system), for `room`, with its member count after the change and the
+/// newcomer's badge.
 pub(super) fn presence(
     movement: Movement,
     room: &str,
     user: UserId,
     name: String,
     users_online: usize,
+    role: Option<Role>,
 ) -> ServerMessage {
     let content = Presence {
         user_id: user,
         user_name: name.clone(),
         users_online,
+        role: badge(role),
     };
     let (timestamp, room) = (now_unix(), Some(room.to_owned()));
     match movement {
@@ -42,4 +46,9 @@ pub(super) fn presence(
             room,
         },
     }
+}
+
+/// The role shown beside a name: moderators and above wear one.
+pub(super) fn badge(role: Option<Role>) -> Option<Role> {
+    role.filter(|r| r.is_staff())
 }

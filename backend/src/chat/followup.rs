@@ -6,6 +6,7 @@ use super::ports::{ConversationSummary, StoredPrivate};
 use super::ports::{StoredMessage, Write};
 use super::request::{Answer, Followup};
 use super::room::{Room, history_message, keep_oldest};
+use confab_shared::moderation::AuditPage;
 use confab_shared::server::{PrivateHistory, ServerMessage};
 use confab_shared::{ErrorCode, UserId};
 
@@ -28,8 +29,15 @@ impl Hub {
                 let echo = super::messages::echo(&found, Some(txn_id));
                 self.send(user, &echo);
             }
-            (Followup::Revive { user, room }, Answer::Messages(Ok(recent))) => {
-                self.revive_room(user, room, recent);
+            (
+                Followup::Revive {
+                    user,
+                    room,
+                    read_only,
+                },
+                Answer::Messages(Ok(recent)),
+            ) => {
+                self.revive_room(user, room, read_only, recent);
             }
             (Followup::PrivateHistory { user, with_id, .. }, Answer::Private(Ok(mut found))) => {
                 found.reverse();
@@ -50,11 +58,22 @@ impl Hub {
                 };
                 self.send(user, &frame);
             }
+            (Followup::Delete { user, .. }, Answer::Message(Ok(found))) => {
+                self.delete_found(user, found);
+            }
+            (Followup::Audit { user, .. }, Answer::Audit(Ok(entries))) => {
+                let frame = ServerMessage::Audit {
+                    content: AuditPage { entries },
+                    timestamp: now_unix(),
+                };
+                self.send(user, &frame);
+            }
             (followup, answer) => {
                 if let Answer::Messages(Err(error))
                 | Answer::Message(Err(error))
                 | Answer::Private(Err(error))
-                | Answer::Conversations(Err(error)) = answer
+                | Answer::Conversations(Err(error))
+                | Answer::Audit(Err(error)) = answer
                 {
                     tracing::error!(%error, source = %error.source, ?followup, "store query failed");
                 }
@@ -62,7 +81,7 @@ impl Hub {
                 self.send_error(
                     user,
                     ErrorCode::StorageError,
-                    "History is unavailable right now; please retry",
+                    "Storage is unavailable right now; please retry",
                 );
             }
         }
@@ -70,7 +89,13 @@ impl Hub {
 
     /// Brings an archived room back with its latest stored messages and joins
     /// `user` to it; it is announced to everyone once stored again.
-    fn revive_room(&mut self, user: UserId, room: String, recent: Vec<StoredMessage>) {
+    fn revive_room(
+        &mut self,
+        user: UserId,
+        room: String,
+        read_only: bool,
+        recent: Vec<StoredMessage>,
+    ) {
         if !self.members.contains_key(&user) {
             return;
         }
@@ -84,6 +109,7 @@ impl Hub {
             name: archived.name.clone(),
             created_at: super::now_unix(),
             by: user,
+            read_only,
         };
         if self.persist.try_send(write).is_err() {
             self.directory.put_archived(key, archived);
@@ -95,6 +121,7 @@ impl Hub {
         }
         let mut revived = Room::restore(recent);
         revived.skip_ids_below(archived.next_id);
+        revived.read_only = read_only;
         self.add_room(archived.name.clone(), revived);
         self.join_room(user, archived.name);
     }

@@ -1,22 +1,21 @@
 //! [`Hub`]: who is connected, their sessions, and delivery of frames.
 //! Rooms, messages, names and presence live in files of their own.
 
-use super::account::Account;
 use super::directory::RoomDirectory;
 use super::events::{Movement, presence};
 use super::members::Member;
 use super::members::Members;
+use super::moderation::Sanctions;
 use super::now_unix;
-use super::ports::{Bus, LocalBus, SessionRecord, SessionTxn, Snapshot, Write};
+use super::ports::{Bus, LocalBus, Snapshot, Write};
 use super::request::Followup;
 use super::room::Room;
-use super::tokens::{SessionKey, TokenSigner};
+use super::tokens::TokenSigner;
 use confab_shared::client::{self, ClientMessage};
 use confab_shared::limits::DEFAULT_ROOM;
 use confab_shared::server::{ServerMessage, Stats};
 use confab_shared::{ErrorCode, MessageId, UserId};
 use std::collections::BTreeMap;
-use std::net::{IpAddr, Ipv4Addr};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 use tokio::sync::mpsc;
@@ -35,6 +34,12 @@ pub struct HubSettings {
     pub room_create_per_hour: u32,
     /// Empty and silent this long, a room is archived; None never.
     pub room_archive_after: Option<Duration>,
+    /// The same message this many times in a row mutes its sender (0: never).
+    pub flood_repeats: u32,
+    /// Striking the rate limit this many times in a minute mutes (0: never).
+    pub flood_strikes: u32,
+    /// How long flood control mutes for.
+    pub flood_mute: Duration,
 }
 
 /// One connection of one user. A resumed user keeps the id; the connection changes.
@@ -58,47 +63,6 @@ pub enum Departure {
     Left,
     /// The network dropped: keep the user for the resume grace period.
     Dropped,
-}
-
-/// What a new connection brings: its resume token and address, what the store
-/// knows of the session its token names (see [`EarlierSession`]), and the account
-/// it signed in as.
-#[derive(Debug, Clone)]
-pub struct Arrival {
-    pub resume: Option<String>,
-    pub peer: IpAddr,
-    pub earlier: Option<EarlierSession>,
-    pub account: Option<Account>,
-    /// The client has shown it can resume (it connected with `?resume=` or `?v=`).
-    /// A guest whose client never did, such as the tutorial's, leaves as soon as
-    /// its connection drops, as on the tutorial's server.
-    pub resumable: bool,
-    /// With `account`: the hash of the session token it signed in with.
-    pub session_hash: Option<String>,
-}
-
-impl Default for Arrival {
-    fn default() -> Self {
-        Self {
-            resume: None,
-            peer: IpAddr::V4(Ipv4Addr::LOCALHOST),
-            earlier: None,
-            account: None,
-            resumable: true,
-            session_hash: None,
-        }
-    }
-}
-
-/// What the store keeps of a session that may no longer be live (its grace
-/// period ran out, or the server restarted), named by a valid token or by an
-/// account: the newcomer takes up its key, so what it stored is still recognised
-/// when resent, and its id, name and rooms.
-#[derive(Debug, Clone)]
-pub struct EarlierSession {
-    pub session: SessionKey,
-    pub txns: Vec<SessionTxn>,
-    pub record: Option<SessionRecord>,
 }
 
 /// All users and rooms, and the routing between them.
@@ -126,6 +90,8 @@ pub struct Hub {
     pub(super) persist: mpsc::Sender<Write>,
     /// Where stored messages go beyond this node.
     pub(super) bus: Arc<dyn Bus>,
+    /// Mutes and bans in force.
+    pub(super) sanctions: Sanctions,
     pub(super) settings: HubSettings,
 }
 
@@ -135,7 +101,8 @@ impl Hub {
     pub fn new(settings: HubSettings, persist: mpsc::Sender<Write>, snapshot: Snapshot) -> Self {
         let directory = RoomDirectory::new(settings.room_create_per_hour, snapshot.archived);
         let mut hub = Self {
-            members: Members::new(snapshot.max_user_id, snapshot.accounts),
+            members: Members::new(snapshot.max_user_id, snapshot.accounts, snapshot.roles),
+            sanctions: Sanctions::new(snapshot.mutes, snapshot.bans, now_unix()),
             next_private_id: snapshot.max_private_id + 1,
             rooms: BTreeMap::new(),
             directory,
@@ -150,7 +117,9 @@ impl Hub {
             settings,
         };
         for stored in snapshot.rooms {
-            hub.add_room(stored.name, Room::restore(stored.recent));
+            let mut room = Room::restore(stored.recent);
+            room.read_only = stored.read_only;
+            hub.add_room(stored.name, room);
         }
         if !hub.rooms.contains_key(DEFAULT_ROOM) {
             hub.add_room(DEFAULT_ROOM.into(), Room::restore(Vec::new()));
@@ -224,6 +193,7 @@ impl Hub {
             self.remove(user);
         }
         self.archive_idle_rooms(now);
+        self.expire_sanctions();
     }
 
     /// Decodes one text frame from `session` and acts on it; bad input gets an
@@ -273,7 +243,9 @@ impl Hub {
                 },
             ),
             ClientMessage::ListRooms {} => self.list_rooms(user),
-            ClientMessage::CreateRoom { room } => return self.create_room(user, room),
+            ClientMessage::CreateRoom { room, read_only } => {
+                return self.create_room(user, room, read_only);
+            }
             ClientMessage::JoinRoom { room } => self.join_room(user, self.resolve_room(&room)),
             ClientMessage::LeaveRoom { room } => self.leave_room(user, self.resolve_room(&room)),
             ClientMessage::GetHistory {
@@ -302,6 +274,7 @@ impl Hub {
                 return (!self.accounts_only(user)).then_some(Followup::Conversations { user });
             }
             ClientMessage::MarkRead { with_id, id } => self.mark_read(user, with_id, id),
+            moderation => return self.moderate(user, moderation),
         }
         None
     }
@@ -355,6 +328,7 @@ impl Hub {
                 user,
                 member.name().to_owned(),
                 r.members.len(),
+                None,
             );
             self.announce_presence(room, &leave, None);
         }

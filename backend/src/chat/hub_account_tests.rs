@@ -2,6 +2,7 @@
 //! tutorial's leave-at-once for clients that cannot resume.
 
 use super::*;
+use crate::chat::Arrival;
 use crate::chat::account::Account;
 use confab_shared::api::Role;
 use confab_shared::names;
@@ -10,6 +11,7 @@ fn signed_in(hub: &mut Hub, user_id: UserId, username: &str) -> TestClient {
     let (outbox, inbox) = outbox::channel(64);
     let arrival = Arrival {
         account: Some(Account {
+            role_changed_ms: 0,
             user_id,
             username: username.into(),
             role: Role::Member,

@@ -1,11 +1,11 @@
 //! The hub driven directly, with channels standing in for sockets and storage.
 
 use super::*;
-use crate::chat::Eviction;
 use crate::chat::outbox::{self, Inbox, Received};
 use crate::chat::ports::{Snapshot, Write};
 use crate::chat::tokens;
 use crate::chat::{Answer, Followup};
+use crate::chat::{Arrival, EarlierSession, Eviction};
 use std::time::{Duration, Instant};
 use tokio::sync::mpsc;
 
@@ -44,12 +44,16 @@ impl Harness {
             big_room: 3,
             room_create_per_hour: 100,
             room_archive_after: Some(Duration::from_secs(60)),
+            flood_repeats: 5,
+            flood_strikes: 3,
+            flood_mute: Duration::from_secs(300),
         };
         adjust(&mut settings);
         let snapshot = Snapshot {
             rooms: ["general", "random", "gaming"]
                 .map(|name| crate::chat::ports::StoredRoom {
                     name: name.into(),
+                    read_only: false,
                     recent: vec![],
                 })
                 .into(),
@@ -58,6 +62,7 @@ impl Harness {
             secret: [3; 32],
             accounts: vec![],
             max_private_id: 0,
+            ..Snapshot::default()
         };
         Self {
             hub: Hub::new(settings, tx, snapshot),
@@ -827,6 +832,7 @@ fn empty_silent_rooms_are_archived_and_come_back_with_their_history() {
         timestamp: 1,
         txn_id: None,
         session: 1,
+        deleted: false,
     };
     hub.complete(followup, Answer::Messages(Ok(vec![first])));
     assert!(matches!(ann.drain().as_slice(),

@@ -12,6 +12,7 @@
 //! [`Link`]: they are one member, listed once, and each link gets what the member
 //! gets.
 
+use super::moderation::Flood;
 use super::outbox::Outbox;
 use super::session::RecentTxns;
 use super::tokens::SessionKey;
@@ -50,6 +51,8 @@ pub(super) struct Member {
     pub role: Option<Role>,
     /// Whether a dropped connection keeps this member for the resume grace period.
     pub resumable: bool,
+    /// What flood control remembers of it.
+    pub flood: Flood,
 }
 
 impl Member {
@@ -101,13 +104,22 @@ pub(super) struct Members {
     registered: HashMap<String, UserId>,
     /// Every account's name, by id.
     account_names: HashMap<UserId, String>,
+    /// Accounts whose role is not `member`.
+    roles: HashMap<UserId, Role>,
+    /// When this process last learned of each account's role, in ms since the
+    /// epoch (see `Hub::refresh_role`).
+    role_stamps: HashMap<UserId, i64>,
     detached: HashSet<UserId>,
     next_id: UserId,
 }
 
 impl Members {
     /// No members; ids start after `last_id`, so none is ever reused.
-    pub fn new(last_id: UserId, accounts: Vec<(String, UserId, String)>) -> Self {
+    pub fn new(
+        last_id: UserId,
+        accounts: Vec<(String, UserId, String)>,
+        roles: Vec<(UserId, Role)>,
+    ) -> Self {
         let registered = accounts
             .iter()
             .map(|(key, id, _)| (key.clone(), *id))
@@ -122,6 +134,8 @@ impl Members {
             names: HashMap::new(),
             registered,
             account_names,
+            roles: roles.into_iter().collect(),
+            role_stamps: HashMap::new(),
             detached: HashSet::new(),
             next_id: last_id + 1,
         }
@@ -183,6 +197,30 @@ impl Members {
         self.account_names.get(&id).map(String::as_str)
     }
 
+    /// The role of account `id`, online or not; None if `id` is no account.
+    pub fn account_role(&self, id: UserId) -> Option<Role> {
+        self.account_names
+            .contains_key(&id)
+            .then(|| self.roles.get(&id).copied().unwrap_or(Role::Member))
+    }
+
+    /// When account `id`'s role was last set here (0: not since start-up).
+    pub fn role_changed_ms(&self, id: UserId) -> i64 {
+        self.role_stamps.get(&id).copied().unwrap_or(0)
+    }
+
+    /// Gives account `id` a role, online or not, as of `at_ms`.
+    pub fn set_role(&mut self, id: UserId, role: Role, at_ms: i64) {
+        self.role_stamps.insert(id, at_ms);
+        match role {
+            Role::Member => self.roles.remove(&id),
+            role => self.roles.insert(id, role),
+        };
+        if let Some(member) = self.by_id.get_mut(&id).filter(|m| m.role.is_some()) {
+            member.role = Some(role);
+        }
+    }
+
     /// Adds a newcomer and returns its id. An account's name must be free of
     /// online guests (see `Hub::admit`).
     pub fn add(&mut self, newcomer: Newcomer) -> UserId {
@@ -210,6 +248,7 @@ impl Members {
             in_flight: 0,
             role,
             resumable: newcomer.resumable,
+            flood: Flood::default(),
         };
         self.by_id.insert(id, member);
         id

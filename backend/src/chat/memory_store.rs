@@ -1,17 +1,61 @@
 //! A [`Store`] in memory, for the core's unit tests: the port is a real seam when
 //! the core runs against something other than SQLite.
 
+use super::moderation::{Ban, ModerationWrite, Mute};
 use super::ports::{
     ArchivedRoom, Range, SessionRecord, SessionTxn, Snapshot, Store, StoreError, StoredMessage,
     StoredRoom, Write,
 };
 use super::ports::{ConversationSummary, StoredPrivate};
+use confab_shared::api::Role;
 use confab_shared::limits::SEED_ROOMS;
+use confab_shared::moderation::AuditEntry;
 use confab_shared::{MessageId, UnixSeconds, UserId};
 use futures_util::future::BoxFuture;
 use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
+
+#[derive(Default)]
+struct Moderation {
+    mutes: BTreeMap<(UserId, Option<String>), Mute>,
+    bans: BTreeMap<UserId, Ban>,
+    roles: BTreeMap<UserId, Role>,
+    audit: Vec<AuditEntry>,
+}
+
+impl Moderation {
+    fn apply(&mut self, write: &ModerationWrite, rooms: &mut Rooms) {
+        match write {
+            ModerationWrite::Mute(m) => {
+                self.mutes.insert((m.user_id, m.room.clone()), m.clone());
+            }
+            ModerationWrite::Unmute { user_id, room } => {
+                self.mutes.remove(&(*user_id, room.clone()));
+            }
+            ModerationWrite::Ban(b) => {
+                self.bans.insert(b.user_id, b.clone());
+            }
+            ModerationWrite::Unban { user_id } => {
+                self.bans.remove(user_id);
+            }
+            ModerationWrite::Role { user_id, role, .. } => {
+                self.roles.insert(*user_id, *role);
+            }
+            ModerationWrite::DeleteMessage {
+                room, id, audit, ..
+            } => {
+                let found = rooms.get_mut(room).and_then(|(_, m)| m.get_mut(id));
+                if let Some(message) = found {
+                    message.content.clear();
+                    message.deleted = true;
+                }
+                self.audit.extend(audit.iter().cloned());
+            }
+            ModerationWrite::Audit(entry) => self.audit.push(entry.clone()),
+        }
+    }
+}
 
 /// Room name → archived or not, and its messages by id.
 type Rooms = BTreeMap<String, (bool, BTreeMap<MessageId, StoredMessage>)>;
@@ -23,6 +67,8 @@ pub struct MemoryStore {
     privates: Mutex<Vec<StoredPrivate>>,
     /// (reader, other side) → read up to this id.
     reads: Mutex<std::collections::HashMap<(UserId, UserId), MessageId>>,
+    /// Mutes and bans in force, roles, and the audit log (newest last).
+    moderation: Mutex<Moderation>,
     /// While set, every write fails (a full disk, say).
     pub failing: AtomicBool,
 }
@@ -67,9 +113,14 @@ impl Store for MemoryStore {
                 let recent = messages.values().skip(skip).cloned().collect();
                 snapshot.rooms.push(StoredRoom {
                     name: name.clone(),
+                    read_only: false,
                     recent,
                 });
             }
+            let moderation = self.moderation.lock().expect("not poisoned");
+            snapshot.mutes = moderation.mutes.values().cloned().collect();
+            snapshot.bans = moderation.bans.values().cloned().collect();
+            snapshot.roles = moderation.roles.iter().map(|(k, v)| (*k, *v)).collect();
             Ok(snapshot)
         })
     }
@@ -106,6 +157,10 @@ impl Store for MemoryStore {
                         let mut reads = self.reads.lock().unwrap();
                         let marker = reads.entry((*user, *with_id)).or_default();
                         *marker = (*marker).max(*up_to);
+                    }
+                    Write::Moderation(write) => {
+                        let mut moderation = self.moderation.lock().expect("not poisoned");
+                        moderation.apply(write, &mut rooms);
                     }
                     Write::Session(record) => {
                         let mut sessions = self.sessions.lock().unwrap();
@@ -221,6 +276,26 @@ impl Store for MemoryStore {
         session: u64,
     ) -> BoxFuture<'_, Result<Option<SessionRecord>, StoreError>> {
         Box::pin(async move { Ok(self.sessions.lock().unwrap().get(&session).cloned()) })
+    }
+
+    fn audit(
+        &self,
+        before: Option<u64>,
+        since: Option<UnixSeconds>,
+        limit: u32,
+    ) -> BoxFuture<'_, Result<Vec<AuditEntry>, StoreError>> {
+        let moderation = self.moderation.lock().expect("not poisoned");
+        // Ids are places in the log, from 1.
+        let found = (moderation.audit.iter().enumerate().rev())
+            .map(|(at, e)| AuditEntry {
+                id: Some(at as u64 + 1),
+                ..e.clone()
+            })
+            .filter(|e| before.is_none_or(|b| e.id < Some(b)))
+            .filter(|e| since.is_none_or(|s| e.at >= s))
+            .take(limit as usize)
+            .collect();
+        Box::pin(async move { Ok(found) })
     }
 
     fn session_txns(

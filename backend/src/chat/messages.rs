@@ -30,6 +30,11 @@ impl Hub {
             self.send_txn_error(user, ErrorCode::NotInRoom, text, txn_id);
             return None;
         }
+        let known = (txn_id.as_deref()).is_some_and(|t| member.txns.get(&room, t).is_some());
+        if !known && !self.may_post(user, Some(&room), &content, &txn_id) {
+            return None;
+        }
+        let member = &self.members[&user];
         match txn_id.as_deref().and_then(|t| member.txns.get(&room, t)) {
             Some(Txn::InFlight) => return None,
             Some(Txn::Stored(id)) => {
@@ -60,6 +65,7 @@ impl Hub {
             timestamp: now_unix(),
             txn_id: txn_id.clone(),
             session,
+            deleted: false,
         });
         match self.persist.try_send(Write::Message(stored.clone())) {
             Ok(()) => {
@@ -96,6 +102,7 @@ impl Hub {
         for write in batch {
             match write {
                 Write::Room { name, by, .. } => self.room_committed(name, *by, stored),
+                Write::Moderation(write) => self.moderation_committed(write, stored),
                 Write::ArchiveRoom { .. } | Write::Session(_) | Write::PrivateRead { .. } => {}
                 Write::Private(message) => {
                     self.private_committed(message, stored);
@@ -167,7 +174,7 @@ impl Hub {
         }
     }
 
-    fn send_txn_error(
+    pub(super) fn send_txn_error(
         &mut self,
         user: UserId,
         code: ErrorCode,
@@ -179,6 +186,8 @@ impl Hub {
                 message,
                 code: Some(code),
                 txn_id,
+                until: None,
+                seconds_left: None,
             },
             timestamp: now_unix(),
         };

@@ -8,6 +8,7 @@
 //! be answered comes back to the caller as a [`Followup`].
 
 pub mod account;
+mod arrival;
 pub mod auth;
 pub mod commit;
 mod connect;
@@ -22,6 +23,7 @@ mod members;
 #[cfg(any(test, feature = "fuzzing"))]
 pub mod memory_store;
 mod messages;
+pub mod moderation;
 mod naming;
 pub mod outbox;
 pub mod ports;
@@ -34,8 +36,9 @@ mod routing;
 mod session;
 pub mod tokens;
 
+pub use arrival::{Arrival, EarlierSession};
 pub use connect::{account_session_key, is_account_session};
-pub use hub::{Arrival, Departure, EarlierSession, Hub, HubSettings, SessionId, SharedHub};
+pub use hub::{Departure, Hub, HubSettings, SessionId, SharedHub};
 pub use outbox::{Eviction, Frame, Inbox, Outbox, Received};
 pub use request::{Answer, Followup};
 pub use session::TXNS_REMEMBERED;

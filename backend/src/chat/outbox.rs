@@ -66,6 +66,10 @@ pub enum Eviction {
     Shutdown,
     /// The session this connection signed in with was signed out.
     SignedOut,
+    /// A moderator kicked its user.
+    Kicked,
+    /// A moderator banned its user.
+    Banned,
 }
 
 /// A new queue that holds at most `capacity` frames: the hub's end and the

@@ -10,6 +10,9 @@
 //! the loop writes everything queued in one batch through [`Store::write`], and
 //! only then does the hub broadcast, so a sender's echo always means "stored".
 
+use super::moderation::{Ban, ModerationWrite, Mute};
+use confab_shared::api::Role;
+use confab_shared::moderation::AuditEntry;
 use confab_shared::server::{Conversation, HistoryItem, MessageKind, PrivateItem};
 use confab_shared::{MessageId, UnixSeconds, UserId};
 use futures_util::future::BoxFuture;
@@ -28,6 +31,8 @@ pub struct StoredMessage {
     pub txn_id: Option<String>,
     /// The sender's session key: with `room`, the scope of `txn_id`.
     pub session: u64,
+    /// Deleted: a tombstone, its content gone.
+    pub deleted: bool,
 }
 
 impl StoredMessage {
@@ -40,6 +45,7 @@ impl StoredMessage {
             from_name: self.from_name.clone(),
             content: self.content.clone(),
             timestamp: self.timestamp,
+            deleted: self.deleted,
         }
     }
 }
@@ -96,6 +102,7 @@ pub enum Write {
         name: String,
         created_at: UnixSeconds,
         by: UserId,
+        read_only: bool,
     },
     Message(Arc<StoredMessage>),
     /// The room was empty and silent long enough: hide it until created again.
@@ -113,6 +120,8 @@ pub enum Write {
         with_id: UserId,
         up_to: MessageId,
     },
+    /// Moderation (see [`super::moderation`]).
+    Moderation(ModerationWrite),
 }
 
 /// What is kept of a member for its session to outlive the process: its id, name
@@ -154,6 +163,8 @@ pub enum Range {
 #[derive(Debug, Clone)]
 pub struct StoredRoom {
     pub name: String,
+    /// Only moderators may post.
+    pub read_only: bool,
     /// Its latest messages, oldest first.
     pub recent: Vec<StoredMessage>,
 }
@@ -172,6 +183,11 @@ pub struct Snapshot {
     pub accounts: Vec<(String, UserId, String)>,
     /// Highest private message id given so far.
     pub max_private_id: MessageId,
+    /// Accounts whose role is not `member`.
+    pub roles: Vec<(UserId, Role)>,
+    /// Mutes and bans that have not run out.
+    pub mutes: Vec<Mute>,
+    pub bans: Vec<Ban>,
 }
 
 /// Why storage failed: what was being done, and the adapter's own error as the
@@ -234,6 +250,14 @@ pub trait Store: Send + Sync + 'static {
         &self,
         session: u64,
     ) -> BoxFuture<'_, Result<Option<SessionRecord>, StoreError>>;
+    /// The audit log, newest first: entries before id `before`, at or after
+    /// `since`; at most `limit`.
+    fn audit(
+        &self,
+        before: Option<u64>,
+        since: Option<UnixSeconds>,
+        limit: u32,
+    ) -> BoxFuture<'_, Result<Vec<AuditEntry>, StoreError>>;
     /// The newest transactions (at most `limit`) stored by `session` since `since`.
     fn session_txns(
         &self,

@@ -22,6 +22,7 @@ impl Hub {
                 id,
                 name: m.name().to_owned(),
                 connected_at: m.connected_at,
+                role: super::events::badge(m.role),
             })
             .collect();
         let total = big.then_some(members.len());

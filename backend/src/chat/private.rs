@@ -13,6 +13,9 @@ use std::sync::Arc;
 
 impl Hub {
     pub(super) fn private_message(&mut self, user: UserId, to_id: UserId, content: String) {
+        if !self.may_post(user, None, &content, &None) {
+            return;
+        }
         let sender_is_account = self.members[&user].role.is_some();
         match self.members.account_name(to_id) {
             Some(to_name) if sender_is_account && to_id != user => {

@@ -5,6 +5,7 @@
 use super::ports::{ConversationSummary, StoredPrivate};
 use super::ports::{Range, Store, StoreError, StoredMessage};
 use confab_shared::limits::MAX_HISTORY;
+use confab_shared::moderation::AuditEntry;
 use confab_shared::{MessageId, UserId};
 
 /// A request the store must answer before the hub can reply to `user`.
@@ -25,7 +26,11 @@ pub enum Followup {
         txn_id: String,
     },
     /// Creating a room that was archived: bring back its recent history first.
-    Revive { user: UserId, room: String },
+    Revive {
+        user: UserId,
+        room: String,
+        read_only: bool,
+    },
     /// A page of a private conversation.
     PrivateHistory {
         user: UserId,
@@ -35,6 +40,18 @@ pub enum Followup {
     },
     /// The user's private conversations.
     Conversations { user: UserId },
+    /// Deleting a message older than the room keeps in memory: find it first.
+    Delete {
+        user: UserId,
+        room: String,
+        id: MessageId,
+    },
+    /// A page of the audit log.
+    Audit {
+        user: UserId,
+        before_id: Option<u64>,
+        limit: u32,
+    },
 }
 
 impl Followup {
@@ -45,7 +62,9 @@ impl Followup {
             | Followup::Echo { user, .. }
             | Followup::Revive { user, .. }
             | Followup::PrivateHistory { user, .. }
-            | Followup::Conversations { user } => *user,
+            | Followup::Conversations { user }
+            | Followup::Delete { user, .. }
+            | Followup::Audit { user, .. } => *user,
         }
     }
 }
@@ -56,6 +75,7 @@ pub enum Answer {
     Message(Result<Option<StoredMessage>, StoreError>),
     Private(Result<Vec<StoredPrivate>, StoreError>),
     Conversations(Result<Vec<ConversationSummary>, StoreError>),
+    Audit(Result<Vec<AuditEntry>, StoreError>),
 }
 
 impl Followup {
@@ -82,6 +102,10 @@ impl Followup {
             Followup::Conversations { user } => {
                 Answer::Conversations(store.conversations(*user).await)
             }
+            Followup::Delete { room, id, .. } => Answer::Message(store.message(room, *id).await),
+            Followup::Audit {
+                before_id, limit, ..
+            } => Answer::Audit(store.audit(*before_id, None, *limit).await),
         }
     }
 }

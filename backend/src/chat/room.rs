@@ -20,6 +20,8 @@ pub struct Room {
     /// Last message or change of membership: an empty room quiet for long enough is
     /// archived.
     pub quiet_since: Instant,
+    /// Only moderators may post (announcements).
+    pub read_only: bool,
     recent: VecDeque<Arc<StoredMessage>>,
     next_id: MessageId,
     /// The `history` frame of the latest page, encoded once and shared by every
@@ -36,6 +38,7 @@ impl Room {
             members: BTreeSet::new(),
             count_changed: false,
             quiet_since: Instant::now(),
+            read_only: false,
             recent: recent.into_iter().map(Arc::new).collect(),
             next_id,
             latest: None,
@@ -78,6 +81,20 @@ impl Room {
     pub fn find(&self, id: MessageId) -> Option<&StoredMessage> {
         let at = self.recent.binary_search_by_key(&id, |m| m.id).ok()?;
         Some(&self.recent[at])
+    }
+
+    /// Message `id`, if still in memory, becomes a tombstone.
+    pub fn tombstone(&mut self, id: MessageId) {
+        let Ok(at) = self.recent.binary_search_by_key(&id, |m| m.id) else {
+            return;
+        };
+        let tombstone = StoredMessage {
+            content: String::new(),
+            deleted: true,
+            ..(*self.recent[at]).clone()
+        };
+        self.recent[at] = Arc::new(tombstone);
+        self.latest = None;
     }
 
     /// The latest page of history as an encoded `history` frame, shared.
@@ -194,6 +211,7 @@ mod tests {
             timestamp: 1,
             txn_id: None,
             session: 1,
+            deleted: false,
         }
     }
 

@@ -35,6 +35,7 @@ impl Hub {
         let rooms = self.rooms.iter().map(|(name, r)| RoomInfo {
             name: name.clone(),
             members: r.members.len(),
+            read_only: r.read_only,
         });
         let frame = ServerMessage::Rooms {
             content: rooms.collect(),
@@ -43,8 +44,18 @@ impl Hub {
         self.send(user, &frame);
     }
 
-    pub(super) fn create_room(&mut self, user: UserId, room: String) -> Option<Followup> {
+    pub(super) fn create_room(
+        &mut self,
+        user: UserId,
+        room: String,
+        read_only: bool,
+    ) -> Option<Followup> {
         let key = confab_shared::names::key(&room);
+        if read_only && !self.members[&user].role.is_some_and(|r| r.is_staff()) {
+            let text = "Only moderators may create read-only rooms";
+            self.send_error(user, ErrorCode::Forbidden, text);
+            return None;
+        }
         if let Some(existing) = self.directory.find(&room) {
             let text = format!("Room already exists: {existing}");
             self.send_error(user, ErrorCode::RoomExists, &text);
@@ -61,12 +72,17 @@ impl Hub {
             return None;
         }
         if self.directory.is_archived(&key) {
-            return Some(Followup::Revive { user, room });
+            return Some(Followup::Revive {
+                user,
+                room,
+                read_only,
+            });
         }
         let write = Write::Room {
             name: room.clone(),
             created_at: now_unix(),
             by: user,
+            read_only,
         };
         if self.persist.try_send(write).is_err() {
             let text = "Server busy: room not created, please retry";
@@ -74,7 +90,9 @@ impl Hub {
             return None;
         }
         // Usable at once; announced to everyone once stored (see `committed`).
-        self.add_room(room.clone(), Room::restore(Vec::new()));
+        let mut new_room = Room::restore(Vec::new());
+        new_room.read_only = read_only;
+        self.add_room(room.clone(), new_room);
         self.join_room(user, room);
         None
     }
@@ -82,8 +100,12 @@ impl Hub {
     /// Announces a stored room, or forgets one that could not be stored.
     pub(super) fn room_committed(&mut self, room: &str, by: UserId, stored: bool) {
         if stored {
+            let read_only = self.rooms.get(room).is_some_and(|r| r.read_only);
             self.broadcast_all(&ServerMessage::RoomCreated {
-                content: RoomRef { room: room.into() },
+                content: RoomRef {
+                    room: room.into(),
+                    read_only,
+                },
                 timestamp: now_unix(),
             });
             return;
@@ -112,9 +134,9 @@ impl Hub {
             .get_mut(&user)
             .expect("caller checked membership");
         member.rooms.insert(room.clone());
-        let name = member.name().to_owned();
+        let (name, role) = (member.name().to_owned(), member.role);
         if newly {
-            let join = presence(Movement::Join, &room, user, name, users_online);
+            let join = presence(Movement::Join, &room, user, name, users_online, role);
             self.announce_presence(&room, &join, Some(user));
         }
         let joined = self.room_joined(&room);
@@ -140,6 +162,7 @@ impl Hub {
             users,
             history,
             total_users: total,
+            read_only: self.rooms[room].read_only,
         };
         ServerMessage::RoomJoined {
             content: joined,
@@ -159,7 +182,7 @@ impl Hub {
         let name = member.name().to_owned();
         let r = self.rooms.get_mut(&room).expect("members' rooms exist");
         r.members.remove(&user);
-        let leave = presence(Movement::Leave, &room, user, name, r.members.len());
+        let leave = presence(Movement::Leave, &room, user, name, r.members.len(), None);
         self.announce_presence(&room, &leave, None);
         self.send_all(user, &room_left(&room));
         self.persist_session(user);
@@ -239,7 +262,10 @@ impl Hub {
 
 fn room_left(room: &str) -> ServerMessage {
     ServerMessage::RoomLeft {
-        content: RoomRef { room: room.into() },
+        content: RoomRef {
+            room: room.into(),
+            read_only: false,
+        },
         timestamp: now_unix(),
     }
 }

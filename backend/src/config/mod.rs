@@ -185,6 +185,18 @@ pub struct Config {
     #[arg(long, env = "CONFAB_RATE_STRIKES", default_value_t = 10)]
     pub rate_strikes: u32,
 
+    /// The same message this many times in a row mutes its sender (0: never).
+    #[arg(long, env = "CONFAB_FLOOD_REPEATS", default_value_t = 5)]
+    pub flood_repeats: u32,
+
+    /// Striking the rate limit this many times in a minute mutes the user (0: never).
+    #[arg(long, env = "CONFAB_FLOOD_STRIKES", default_value_t = 3)]
+    pub flood_strikes: u32,
+
+    /// Seconds flood control mutes a user for.
+    #[arg(long = "flood-mute", env = "CONFAB_FLOOD_MUTE", default_value_t = 300, value_parser = clap::value_parser!(u64).range(1..))]
+    pub flood_mute_secs: u64,
+
     /// Seconds of silence from a client before the server pings it.
     #[arg(long = "ping-interval", env = "CONFAB_PING_INTERVAL", default_value_t = 30, value_parser = clap::value_parser!(u64).range(1..))]
     pub ping_interval_secs: u64,
@@ -224,6 +236,9 @@ impl Config {
     }
     pub fn resume_grace(&self) -> Duration {
         Duration::from_secs(self.resume_grace_secs)
+    }
+    pub fn flood_mute(&self) -> Duration {
+        Duration::from_secs(self.flood_mute_secs)
     }
     pub fn shutdown_grace(&self) -> Duration {
         Duration::from_secs(self.shutdown_grace_secs)
@@ -287,6 +302,20 @@ pub enum Admin {
     /// Makes `--db` a copy of BACKUP, after checking it is a sound Confab
     /// database. `--db` must not exist: stop the server and move the old one aside.
     Restore { backup: std::path::PathBuf },
+    /// Gives the account USERNAME a role: owner, admin, moderator or member
+    /// (member revokes). Works while the server runs; the user's next connection
+    /// carries the new role.
+    Grant {
+        username: String,
+        role: confab_shared::api::Role,
+    },
+    /// Prints the moderation audit log, oldest first.
+    Audit {
+        /// Only entries since then: a duration back from now (`90m`, `24h`,
+        /// `7d`), a date (`2026-11-22`) or a time (`2026-11-22T18:00:00Z`).
+        #[arg(long)]
+        since: Option<String>,
+    },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]

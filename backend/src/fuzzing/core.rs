@@ -65,6 +65,9 @@ fn settings() -> HubSettings {
         big_room: 3,
         room_create_per_hour: 100,
         room_archive_after: Some(Duration::from_secs(120)),
+        flood_repeats: 5,
+        flood_strikes: 3,
+        flood_mute: Duration::from_secs(300),
     }
 }
 

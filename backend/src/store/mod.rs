@@ -5,6 +5,7 @@
 mod sqlite;
 mod sqlite_accounts;
 mod sqlite_backup;
+mod sqlite_moderation;
 mod sqlite_private;
 mod sqlite_sessions;
 

@@ -8,13 +8,14 @@
 //! were four or more: each a pair of thread wake-ups, which under a steady chat
 //! load cost more CPU than SQLite itself.
 
-use super::{sqlite_private, sqlite_sessions};
+use super::{sqlite_moderation, sqlite_private, sqlite_sessions};
 use crate::chat::ports::{
     ArchivedRoom, Range, SessionRecord, SessionTxn, Snapshot, Store, StoreError, StoredMessage,
     StoredRoom, Write,
 };
 use crate::chat::ports::{ConversationSummary, StoredPrivate};
 use crate::config::Durability;
+use confab_shared::moderation::AuditEntry;
 use confab_shared::{MessageId, UnixSeconds, UserId};
 use futures_util::future::BoxFuture;
 use sqlx::sqlite::{
@@ -71,7 +72,9 @@ impl SqliteStore {
     }
 }
 
-const COLUMNS: &str = "room, id, from_id, from_name, content, timestamp, txn_id, session";
+const COLUMNS: &str = "room, id, from_id, from_name, content, timestamp, txn_id, session, deleted";
+/// A new message is never deleted: `deleted` takes its default.
+const INSERT_COLUMNS: &str = "room, id, from_id, from_name, content, timestamp, txn_id, session";
 
 fn message(row: &SqliteRow) -> StoredMessage {
     StoredMessage {
@@ -83,6 +86,7 @@ fn message(row: &SqliteRow) -> StoredMessage {
         timestamp: row.get("timestamp"),
         txn_id: row.get("txn_id"),
         session: row.get::<i64, _>("session") as u64,
+        deleted: row.get("deleted"),
     }
 }
 
@@ -112,7 +116,8 @@ async fn insert_messages<'m>(
     connection: &mut SqliteConnection,
     messages: impl Iterator<Item = &'m StoredMessage>,
 ) -> Result<(), sqlx::Error> {
-    let mut insert = QueryBuilder::<Sqlite>::new(format!("INSERT INTO messages ({COLUMNS}) "));
+    let mut insert =
+        QueryBuilder::<Sqlite>::new(format!("INSERT INTO messages ({INSERT_COLUMNS}) "));
     insert.push_values(messages, |mut row, m| {
         row.push_bind(&m.room)
             .push_bind(m.id as i64)
@@ -130,8 +135,9 @@ async fn insert_messages<'m>(
 impl Store for SqliteStore {
     fn load(&self, recent_per_room: u32) -> BoxFuture<'_, Result<Snapshot, StoreError>> {
         Box::pin(async move {
-            let names: Vec<String> = sqlx::query_scalar(
-                "SELECT name FROM rooms WHERE archived_at IS NULL ORDER BY created_at, name",
+            let names: Vec<(String, bool)> = sqlx::query_as(
+                "SELECT name, read_only FROM rooms WHERE archived_at IS NULL \
+                 ORDER BY created_at, name",
             )
             .fetch_all(&self.pool)
             .await?;
@@ -149,10 +155,16 @@ impl Store for SqliteStore {
             })
             .collect();
             let mut rooms = Vec::with_capacity(names.len());
-            for name in names {
+            for (name, read_only) in names {
                 let recent = self.history(&name, Range::Latest, recent_per_room).await?;
-                rooms.push(StoredRoom { name, recent });
+                rooms.push(StoredRoom {
+                    name,
+                    read_only,
+                    recent,
+                });
             }
+            let now = crate::chat::now_unix();
+            let (roles, mutes, bans) = sqlite_moderation::load(&self.pool, now).await?;
             let token_lifetime = crate::chat::tokens::TOKEN_LIFETIME.as_secs() as i64;
             sqlite_sessions::prune(&self.pool, crate::chat::now_unix() - token_lifetime).await?;
             let max_user_id: i64 = sqlx::query_scalar(
@@ -178,6 +190,9 @@ impl Store for SqliteStore {
                 secret: secret(&self.pool).await?,
                 accounts,
                 max_private_id: sqlite_private::max_id(&self.pool).await?,
+                roles,
+                mutes,
+                bans,
             })
         })
     }
@@ -209,13 +224,18 @@ impl Store for SqliteStore {
                 let query = match write {
                     // Creating an archived room's name again brings it back.
                     Write::Room {
-                        name, created_at, ..
+                        name,
+                        created_at,
+                        read_only,
+                        ..
                     } => sqlx::query(
-                        "INSERT INTO rooms (name, created_at) VALUES (?, ?) \
-                         ON CONFLICT (name) DO UPDATE SET archived_at = NULL",
+                        "INSERT INTO rooms (name, created_at, read_only) VALUES (?, ?, ?) \
+                         ON CONFLICT (name) DO UPDATE SET archived_at = NULL, \
+                         read_only = excluded.read_only",
                     )
                     .bind(name)
-                    .bind(created_at),
+                    .bind(created_at)
+                    .bind(read_only),
                     Write::ArchiveRoom { name, at } => {
                         sqlx::query("UPDATE rooms SET archived_at = ? WHERE name = ?")
                             .bind(at)
@@ -235,6 +255,10 @@ impl Store for SqliteStore {
                         up_to,
                     } => {
                         sqlite_private::mark_read(&mut tx, *user, *with_id, *up_to).await?;
+                        continue;
+                    }
+                    Write::Moderation(write) => {
+                        sqlite_moderation::write(&mut tx, write).await?;
                         continue;
                     }
                     Write::Message(_) => continue,
@@ -318,6 +342,15 @@ impl Store for SqliteStore {
         user: UserId,
     ) -> BoxFuture<'_, Result<Vec<ConversationSummary>, StoreError>> {
         Box::pin(sqlite_private::conversations(&self.pool, user))
+    }
+
+    fn audit(
+        &self,
+        before: Option<u64>,
+        since: Option<UnixSeconds>,
+        limit: u32,
+    ) -> BoxFuture<'_, Result<Vec<AuditEntry>, StoreError>> {
+        Box::pin(sqlite_moderation::audit(&self.pool, before, since, limit))
     }
 
     fn session_txns(

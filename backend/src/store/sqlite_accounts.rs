@@ -15,8 +15,9 @@ fn account(row: &SqliteRow) -> Account {
     Account {
         user_id: row.get::<i64, _>("user_id") as u64,
         username: row.get("username"),
-        // One role so far; moderation adds more.
-        role: Role::Member,
+        // A role this build does not know (written by a newer one) grants nothing.
+        role: row.get::<String, _>("role").parse().unwrap_or(Role::Member),
+        role_changed_ms: row.get("role_changed_ms"),
     }
 }
 
@@ -48,7 +49,8 @@ impl AccountStore for SqliteStore {
     ) -> BoxFuture<'a, Result<Option<AccountRecord>, StoreError>> {
         Box::pin(async move {
             let row = sqlx::query(
-                "SELECT user_id, username, password_hash FROM accounts WHERE name_key = ?",
+                "SELECT user_id, username, role, role_changed_ms, password_hash FROM accounts \
+                 WHERE name_key = ?",
             )
             .bind(name_key)
             .fetch_optional(self.pool())
@@ -103,7 +105,7 @@ impl AccountStore for SqliteStore {
     ) -> BoxFuture<'a, Result<Option<Account>, StoreError>> {
         Box::pin(async move {
             let row = sqlx::query(
-                "SELECT a.user_id, a.username FROM account_sessions s \
+                "SELECT a.user_id, a.username, a.role, a.role_changed_ms FROM account_sessions s \
                  JOIN accounts a ON a.user_id = s.user_id \
                  WHERE s.token_hash = ? AND s.expires_at > ?",
             )

@@ -12,6 +12,7 @@ fn message(room: &str, id: u64) -> Write {
         timestamp: 1,
         txn_id: Some(format!("t{id}")),
         session: 9,
+        deleted: false,
     }))
 }
 
@@ -29,6 +30,7 @@ async fn writes_survive_reopening_and_ranges_are_oldest_first() {
                 name: "books".into(),
                 created_at: 2,
                 by: 1,
+                read_only: false,
             }])
             .await
             .unwrap();
@@ -59,6 +61,7 @@ async fn writes_survive_reopening_and_ranges_are_oldest_first() {
                 name: "films".into(),
                 created_at: 3,
                 by: 1,
+                read_only: false,
             },
             message("films", 1),
         ])
@@ -117,6 +120,7 @@ async fn writes_survive_reopening_and_ranges_are_oldest_first() {
             name: "general".into(),
             created_at: 6,
             by: 1,
+            read_only: false,
         }])
         .await
         .unwrap();

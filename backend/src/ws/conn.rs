@@ -109,6 +109,8 @@ impl End {
             | End::Shutdown
             | End::Replaced
             | End::SignedOut
+            | End::Kicked
+            | End::Banned
             | End::Removed => Departure::Left,
         }
     }
@@ -127,6 +129,8 @@ impl End {
             | End::WriteFailed
             | End::Replaced
             | End::SignedOut
+            | End::Kicked
+            | End::Banned
             | End::Removed => false,
         }
     }
@@ -147,6 +151,8 @@ impl End {
             End::WriteFailed => "write_failed",
             End::Replaced => "replaced",
             End::SignedOut => "signed_out",
+            End::Kicked => "kicked",
+            End::Banned => "banned",
             End::Removed => "removed",
         }
     }
@@ -159,6 +165,8 @@ impl End {
             End::Shutdown => (close_code::SERVICE_RESTART, "Server restarting: resume"),
             End::Replaced => (close_code::NORMAL, "Session resumed on another connection"),
             End::SignedOut => (close_code::NORMAL, "Signed out"),
+            End::Kicked => (close_code::REMOVED, "Kicked by a moderator"),
+            End::Banned => (close_code::REMOVED, "Banned by a moderator"),
             End::Removed => (close_code::NORMAL, "Removed from the chat"),
             End::HeartbeatTimeout => (close_code::GOING_AWAY, "Heartbeat timeout"),
             End::TooSlow => (close_code::POLICY, "Too slow: send queue full"),

@@ -168,6 +168,8 @@ async fn serve(app: &Context, session: SessionId, conn: &mut WsConn, inbox: &Inb
                     Some(Eviction::Replaced) => End::Replaced,
                     Some(Eviction::Shutdown) => End::Shutdown,
                     Some(Eviction::SignedOut) => End::SignedOut,
+                    Some(Eviction::Kicked) => End::Kicked,
+                    Some(Eviction::Banned) => End::Banned,
                     None => End::Removed,
                 };
             }

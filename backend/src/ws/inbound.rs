@@ -26,6 +26,10 @@ pub enum End {
     Replaced,
     /// Its account session was signed out.
     SignedOut,
+    /// A moderator kicked its user (close 4003).
+    Kicked,
+    /// A moderator banned its user (close 4003).
+    Banned,
     /// The hub let go of this connection without saying why.
     Removed,
 }
@@ -81,7 +85,11 @@ impl<'a> Inbound<'a> {
             if self.strikes.check().is_err() {
                 return Some(End::RateAbuse);
             }
-            hub.with(|hub| hub.notify_error(self.session, ErrorCode::RateLimited, RATE_LIMITED));
+            hub.with(|hub| {
+                hub.notify_error(self.session, ErrorCode::RateLimited, RATE_LIMITED);
+                // Flood control: striking often enough mutes the user.
+                hub.rate_strike(self.session);
+            });
             return None;
         }
         match message {

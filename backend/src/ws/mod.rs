@@ -51,6 +51,8 @@ pub mod close_code {
     /// The server is restarting or draining: resume, here later or on another node.
     pub const SERVICE_RESTART: u16 = 1012;
     pub const TRY_AGAIN_LATER: u16 = 1013;
+    /// A moderator removed this user (kicked or banned): do not reconnect by yourself.
+    pub const REMOVED: u16 = confab_shared::CLOSE_REMOVED;
 }
 
 /// How tungstenite reads and writes a client's socket: small buffers, and no
@@ -103,10 +105,13 @@ pub async fn upgrade(app: Arc<Context>, request: Request) -> Response {
     let peer =
         crate::listener::peer_of(&parts).map_or(IpAddr::V6(Ipv6Addr::UNSPECIFIED), |a| a.ip());
     let tasks = app.tasks.clone();
-    let refusal = match (&permit, &account) {
-        (_, None) if !app.guests => Some(Refusal::SignIn),
-        (None, _) => Some(Refusal::Full),
-        (Some(_), _) => None,
+    let account_id = account.as_ref().map(|a| a.user_id);
+    let ban = app.hub.with(|hub| hub.ban_notice(account_id, peer));
+    let refusal = match (&permit, &account, ban) {
+        (_, _, Some((notice, until))) => Some(Refusal::Banned { notice, until }),
+        (_, None, _) if !app.guests => Some(Refusal::SignIn),
+        (None, _, _) => Some(Refusal::Full),
+        (Some(_), _, _) => None,
     };
     // Boxed: the connection's task lives as long as the connection, and whatever
     // it captures stays in its state all that time, so it captures one pointer.
@@ -170,35 +175,56 @@ pub struct Params {
     pub v: Option<u32>,
 }
 
-/// Why a connection is turned away once upgraded.
-#[derive(Debug, Clone, Copy)]
+/// Why a connection is turned away once upgraded: a browser sees nothing of a
+/// refused upgrade, so the reason comes as an `error` frame and a close code.
+#[derive(Debug, Clone)]
 enum Refusal {
     /// Past `--max-connections`: 1013, try again later.
     Full,
     /// `--guests off` and no session: 1008.
     SignIn,
+    /// The account, or a guest's address, is banned: 4003.
+    Banned { notice: String, until: Option<i64> },
 }
 
 /// Tells a newcomer why it is turned away, then closes.
 async fn refuse(mut socket: handshake::Socket, why: Refusal, peer: IpAddr) {
-    let (code, text, close) = match why {
+    let (code, text, close, until) = match &why {
         Refusal::Full => (
             ErrorCode::ServerFull,
             "Server is full",
             close_code::TRY_AGAIN_LATER,
+            None,
         ),
         Refusal::SignIn => (
             ErrorCode::SignInRequired,
             "Sign in to chat",
             close_code::POLICY,
+            None,
+        ),
+        Refusal::Banned { notice, until } => (
+            ErrorCode::Banned,
+            notice.as_str(),
+            close_code::REMOVED,
+            *until,
         ),
     };
-    tracing::warn!(reason = ?why, %peer, "connection refused");
+    tracing::warn!(reason = ?code, %peer, "connection refused");
     let now = crate::chat::now_unix();
-    let error = ServerMessage::error(code, text, now).encode();
+    let mut error = ServerMessage::error(code, text, now);
+    if let ServerMessage::Error { content, .. } = &mut error {
+        content.until = until;
+    }
+    let error = error.encode();
     let close = CloseFrame {
         code: close.into(),
-        reason: text.into(),
+        // A close reason is at most 123 bytes; the error frame has the whole text.
+        reason: if code == ErrorCode::Banned {
+            "Banned"
+        } else {
+            text
+        }
+        .into(),
     };
     let _ = tokio::time::timeout(Duration::from_secs(5), async {
         socket.send(Message::text(error)).await?;

@@ -1,6 +1,7 @@
 //! Starts the real `confab` binary on a free port and talks to it over WebSockets.
 #![allow(dead_code)] // each test file uses its own subset
 
+pub mod cast;
 pub mod http;
 
 use futures_util::{SinkExt, StreamExt};

@@ -1,7 +1,7 @@
 //! What each server frame does to the chat: [`Chat::apply`] dispatches, one
 //! function per event.
 
-use super::{Applied, Chat, Entry, EntryKind};
+use super::{Applied, Chat, Entry, EntryKind, MuteNotice, Removal};
 use confab_shared::limits::DEFAULT_ROOM;
 use confab_shared::server::RoomInfo;
 use confab_shared::server::{
@@ -128,6 +128,65 @@ impl Chat {
             }
             ServerMessage::Conversations { content, .. } => self.on_conversations(content),
             ServerMessage::Stats { .. } => {}
+            ServerMessage::Kicked {
+                by,
+                reason,
+                timestamp,
+            } => {
+                let removal = Removal {
+                    banned: false,
+                    by,
+                    reason,
+                    until: None,
+                };
+                self.on_removed(removal, timestamp);
+            }
+            ServerMessage::Banned {
+                by,
+                reason,
+                until,
+                timestamp,
+            } => {
+                let removal = Removal {
+                    banned: true,
+                    by,
+                    reason,
+                    until,
+                };
+                self.on_removed(removal, timestamp);
+            }
+            ServerMessage::Muted {
+                by,
+                reason,
+                until,
+                room,
+                timestamp,
+            } => {
+                let mute = MuteNotice {
+                    room,
+                    until,
+                    by,
+                    reason,
+                };
+                self.on_muted(mute, timestamp);
+            }
+            ServerMessage::Unmuted { room, timestamp } => self.on_unmuted(room, timestamp),
+            ServerMessage::MessageDeleted { room, id, .. } => self.on_message_deleted(&room, id),
+            ServerMessage::RoleChanged {
+                user_id,
+                user_name,
+                role,
+                timestamp,
+                ..
+            } => self.on_role_changed(user_id, &user_name, role, timestamp),
+            ServerMessage::Moderation { content, timestamp } => {
+                self.on_moderation(content, timestamp)
+            }
+            ServerMessage::Audit { content, .. } => {
+                let first = !self.moderation.audit_paging;
+                self.moderation.audit_paging = false;
+                self.on_audit(content.entries, first);
+            }
             ServerMessage::Error { content, timestamp } => self.on_error(content, timestamp),
         }
         applied
@@ -156,6 +215,7 @@ impl Chat {
         let timeline = self.rooms.entry(joined.room.clone()).or_default();
         timeline.members = joined.users;
         timeline.total = joined.total_users;
+        timeline.read_only = joined.read_only;
         self.merge_history(&joined.room, joined.history, false);
         if self.opening.as_deref() == Some(joined.room.as_str()) {
             self.opening = None;
@@ -182,6 +242,7 @@ impl Chat {
             self.directory.push(RoomInfo {
                 name: created.room,
                 members: 0,
+                read_only: created.read_only,
             });
         }
     }
@@ -196,6 +257,7 @@ impl Chat {
                 id: who.user_id,
                 name: who.user_name.clone(),
                 connected_at: timestamp,
+                role: who.role,
             });
         }
         let text = format!("{} joined", who.user_name);
@@ -301,6 +363,15 @@ impl Chat {
                 | ErrorCode::StorageError,
             ) => self.opening = None,
             Some(ErrorCode::SignInRequired) => self.sign_in_required = true,
+            // Refused at the door: no reconnecting until the user chooses to.
+            Some(ErrorCode::Banned) => {
+                self.moderation.removed = Some(Removal {
+                    banned: true,
+                    by: String::new(),
+                    reason: error.message.clone(),
+                    until: error.until,
+                });
+            }
             _ => {}
         }
         self.line_in(

@@ -3,10 +3,12 @@
 //! after a reconnect) are unit-tested natively. The UI keeps one `Chat` in a signal.
 
 mod events;
+mod moderation;
 mod private;
 mod timeline;
 mod welcome;
 
+pub use moderation::{Moderation, MuteNotice, Removal};
 pub use private::OpenConversation;
 pub use timeline::Timeline;
 
@@ -22,6 +24,8 @@ pub struct Me {
     pub name: String,
     /// Signed in to an account (its name is the account's); false for a guest.
     pub signed_in: bool,
+    /// An account's role; None for a guest.
+    pub role: Option<confab_shared::api::Role>,
 }
 
 /// Who a line in a timeline came from.
@@ -65,6 +69,8 @@ pub struct Entry {
     pub text: String,
     pub time: UnixSeconds,
     pub delivery: Delivery,
+    /// Deleted by its sender or a moderator: shown as removed, its text gone.
+    pub deleted: bool,
 }
 
 /// What the connection should do after a frame is applied.
@@ -101,6 +107,8 @@ pub struct Chat {
     pub conversations: Vec<confab_shared::server::Conversation>,
     /// The private conversation shown in place of the room, if any.
     pub conversation: Option<OpenConversation>,
+    /// Mutes, a kick or ban, and (for moderators) the audit log.
+    pub moderation: Moderation,
     /// A room the user asked to join; shown once joined.
     opening: Option<String>,
     next_key: u64,
@@ -120,6 +128,7 @@ impl Chat {
             sign_in_required: false,
             conversations: Vec::new(),
             conversation: None,
+            moderation: Moderation::default(),
             opening: None,
             next_key: 0,
         }
@@ -166,7 +175,8 @@ impl Chat {
                 from_name: m.from_name,
                 own,
             };
-            let entry = Entry::stored(self.next_key, Some(m.id), kind, m.content, m.timestamp);
+            let mut entry = Entry::stored(self.next_key, Some(m.id), kind, m.content, m.timestamp);
+            entry.deleted = m.deleted;
             timeline.insert(m.id, entry);
         }
         if (was_older && !full) || timeline.first_id() == Some(1) || timeline.first_id().is_none() {
@@ -217,11 +227,13 @@ impl Chat {
         })
     }
 
-    /// Asks to create (and so join) a room; it is shown once joined.
-    pub fn create_room(&mut self, room: &str) -> ClientMessage {
+    /// Asks to create (and so join) a room, read-only for members if asked; it is
+    /// shown once joined.
+    pub fn create_room(&mut self, room: &str, read_only: bool) -> ClientMessage {
         self.opening = Some(room.to_owned());
         ClientMessage::CreateRoom {
             room: room.to_owned(),
+            read_only,
         }
     }
 
@@ -250,6 +262,7 @@ impl Chat {
             delivery: Delivery::Pending {
                 txn_id: txn_id.clone(),
             },
+            deleted: false,
         };
         let room = self.current.clone();
         self.rooms
@@ -328,6 +341,7 @@ impl Chat {
             text,
             time,
             delivery: Delivery::Sent,
+            deleted: false,
         };
         if let Some(t) = self.rooms.get_mut(room) {
             t.push_local(entry);

@@ -30,6 +30,7 @@ fn user(id: UserId, name: &str) -> UserInfo {
         id,
         name: name.into(),
         connected_at: 1,
+        role: None,
     }
 }
 
@@ -38,6 +39,7 @@ fn presence(id: UserId, name: &str) -> Presence {
         user_id: id,
         user_name: name.into(),
         users_online: 0,
+        role: None,
     }
 }
 
@@ -62,6 +64,7 @@ fn item(id: MessageId, content: &str) -> HistoryItem {
         from_name: "User2".into(),
         content: content.into(),
         timestamp: 1,
+        deleted: false,
     }
 }
 
@@ -187,6 +190,7 @@ fn after_a_reconnect_the_client_renames_rejoins_catches_up_and_resends() {
             users: vec![user(1, "Ann")],
             history: vec![],
             total_users: None,
+            read_only: false,
         },
         timestamp: 2,
     });
@@ -279,6 +283,8 @@ fn refused_messages_are_marked_and_retry_resends_them() {
             message: "Message not saved (storage error); please retry".into(),
             code: Some(ErrorCode::StorageError),
             txn_id: Some("t1".into()),
+            until: None,
+            seconds_left: None,
         },
         timestamp: 5,
     });
@@ -321,6 +327,7 @@ fn messages_in_other_rooms_count_as_unread_there() {
             users: vec![],
             history: vec![],
             total_users: None,
+            read_only: false,
         },
         timestamp: 2,
     });
@@ -642,3 +649,6 @@ fn stored_private_messages_are_listed_with_unread_counts_until_read() {
     assert_eq!(chat.conversation.as_ref().unwrap().messages.len(), 3);
     assert_eq!(chat.conversations[0].unread, 0);
 }
+
+#[path = "moderation_tests.rs"]
+mod moderation;

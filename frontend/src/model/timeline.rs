@@ -28,6 +28,8 @@ pub struct Timeline {
     pub loading_newer: bool,
     /// Messages from others that arrived while another room was shown.
     pub unread: u32,
+    /// Only moderators may post here.
+    pub read_only: bool,
 }
 
 impl Default for Timeline {
@@ -43,6 +45,7 @@ impl Default for Timeline {
             more_after: false,
             loading_newer: false,
             unread: 0,
+            read_only: false,
         }
     }
 }
@@ -168,6 +171,7 @@ impl Entry {
             text,
             time,
             delivery: Delivery::Sent,
+            deleted: false,
         }
     }
 

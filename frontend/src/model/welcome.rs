@@ -27,6 +27,7 @@ impl Chat {
             id: content.user_id,
             name: content.user_name.clone(),
             signed_in: content.account.is_some(),
+            role: content.account.as_ref().map(|a| a.role),
         };
         self.resume_token = content.resume_token;
         self.sign_in_required = false;

@@ -18,13 +18,28 @@ pub fn Composer() -> impl IntoView {
     let draft = RwSignal::new(String::new());
     let private_to = Memo::new(move |_| chat.with(|c| c.private_to.clone()));
     let too_long = move || draft.with(|d| d.len() > MAX_CONTENT_BYTES);
+    // Why we may not post here, if we may not: a read-only room, or a mute.
+    let barred = Memo::new(move |_| {
+        chat.with(|c| {
+            if c.read_only_here() {
+                Some("Only moderators post in this room".to_string())
+            } else {
+                let now = browser::now_unix();
+                c.muted_here(now)
+                    .map(|m| format!("Muted until {}", browser::moment(m.until)))
+            }
+        })
+    });
 
     let send = move || {
         let text = draft.get_untracked();
         // Public messages may be written offline: they wait, pending, and go out on
         // reconnect. Private ones have no such queue and need a connection.
         let private = chat.with_untracked(|c| c.private_to.is_some());
-        if validate_content(&text).is_err() || (private && !ctx.connected()) {
+        if validate_content(&text).is_err()
+            || (private && !ctx.connected())
+            || barred.get_untracked().is_some()
+        {
             return;
         }
         let sent = match chat.with_untracked(|c| c.private_to.clone()) {
@@ -58,6 +73,7 @@ pub fn Composer() -> impl IntoView {
         _ => {}
     };
     let placeholder = move || match private_to.get() {
+        _ if barred.get().is_some() => barred.get().unwrap_or_default(),
         Some((_, name)) => format!("Private message to {name}…"),
         None if ctx.connected() => format!("Message #{}…", chat.with(|c| c.current.clone())),
         None => "Offline: messages will be sent when you reconnect".into(),
@@ -77,12 +93,13 @@ pub fn Composer() -> impl IntoView {
                     id="composer-input"
                     rows="1"
                     placeholder=placeholder
+                    disabled=move || barred.get().is_some()
                     aria-invalid=move || too_long().to_string()
                     prop:value=move || draft.get()
                     on:input=move |ev| draft.set(event_target_value(&ev))
                     on:keydown=on_keydown
                 ></textarea>
-                <button type="submit" class="send" disabled=move || too_long() || (private_to.get().is_some() && !ctx.connected())>"Send"</button>
+                <button type="submit" class="send" disabled=move || too_long() || barred.get().is_some() || (private_to.get().is_some() && !ctx.connected())>"Send"</button>
             </div>
             <Show when=too_long>
                 <p class="field-error">{move || format!("Too long: {} of {MAX_CONTENT_BYTES} bytes", draft.with(|d| d.len()))}</p>

@@ -125,7 +125,7 @@ pub fn MessageList() -> impl IntoView {
                 <Show when=move || start.get()><div class="line start">"This is the beginning of the room"</div></Show>
                 <For
                     each=move || entries.get()
-                    key=|e| (e.key, e.delivery.clone())
+                    key=|e| (e.key, e.delivery.clone(), e.deleted)
                     children=|entry| view! { <EntryView entry /> }
                 />
             </div>
@@ -201,6 +201,17 @@ fn EntryView(entry: Entry) -> impl IntoView {
         ),
     };
     let own = class.contains("own");
+    if entry.deleted {
+        return view! {
+            <article class=format!("{class} deleted") data-testid="message" data-key=key>
+                <div class="bubble"><p class="text removed">{format!("{sender}: message removed")}</p></div>
+            </article>
+        }
+        .into_any();
+    }
+    let delete = DeleteButton(DeleteButtonProps {
+        entry: entry.clone(),
+    });
     let state = match entry.delivery {
         Delivery::Sent => None,
         Delivery::Pending { .. } => {
@@ -216,6 +227,7 @@ fn EntryView(entry: Entry) -> impl IntoView {
                     <span class="sender">{sender}</span>
                     {tag.map(|t| view! { <span class="tag">{t}</span> })}
                     <time>{time}</time>
+                    {delete}
                 </header>
                 <p class="text">{entry.text}</p>
                 {state}
@@ -248,4 +260,26 @@ fn FailedState(key: u64) -> impl IntoView {
             "Not sent" <button class="retry" on:click=retry>"Retry"</button>
         </span>
     }
+}
+
+/// Deletes a message: one's own, or anyone's for a moderator. Offered only where
+/// the viewer may; the server checks.
+#[component]
+fn DeleteButton(entry: Entry) -> impl IntoView {
+    let ctx = ctx();
+    let chat = ctx.chat;
+    let (Some(id), room) = (entry.id, chat.with_untracked(|c| c.current.clone())) else {
+        return None;
+    };
+    let allowed = Memo::new(move |_| chat.with(|c| c.may_delete(&entry)));
+    let delete = move |_| {
+        let room = room.clone();
+        ctx.connection
+            .send(ClientMessage::DeleteMessage { room, id });
+    };
+    Some(view! {
+        <Show when=move || allowed.get()>
+            <button class="delete" title="Delete this message" aria-label="Delete message" data-testid="delete" on:click=delete.clone()>"🗑"</button>
+        </Show>
+    })
 }

@@ -4,12 +4,14 @@ mod account;
 mod composer;
 mod conversations;
 mod messages;
+mod moderation;
 mod sidebar;
 
 pub use account::AccountMenu;
 pub use composer::Composer;
 pub use conversations::{ConversationView, Conversations};
 pub use messages::{MessageList, RoomHeader};
+pub use moderation::ModerationNotices;
 pub use sidebar::Sidebar;
 
 use crate::connection::Status;

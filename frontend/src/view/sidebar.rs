@@ -1,6 +1,7 @@
 //! Your nickname, and who is online (click someone to message them privately).
 
 use super::Avatar;
+use super::moderation::{AuditPanel, MemberMenu, RoleBadge};
 use crate::app::ctx;
 use confab_shared::client::ClientMessage;
 use leptos::prelude::*;
@@ -26,9 +27,9 @@ pub fn Sidebar(open: RwSignal<bool>) -> impl IntoView {
                 <ul class="users" data-testid="users">
                     <For
                         each=move || members.get()
-                        key=|u| (u.id, u.name.clone())
+                        key=|u| (u.id, u.name.clone(), u.role)
                         children=move |user| {
-                            let (id, name) = (user.id, user.name.clone());
+                            let (id, name, badge) = (user.id, user.name.clone(), user.role);
                             let is_me = move || my_id.get() == Some(id);
                             let selected = Memo::new(move |_| chat.with(|c| c.private_to.as_ref().is_some_and(|(to, _)| *to == id)));
                             let choose = {
@@ -42,7 +43,7 @@ pub fn Sidebar(open: RwSignal<bool>) -> impl IntoView {
                                 }
                             };
                             view! {
-                                <li>
+                                <li class="member">
                                     <button
                                         class="user"
                                         class:me=is_me
@@ -53,14 +54,19 @@ pub fn Sidebar(open: RwSignal<bool>) -> impl IntoView {
                                     >
                                         <Avatar id=id name=name.clone() />
                                         <span class="user-name">{name.clone()}</span>
+                                        <RoleBadge role=badge />
                                         <Show when=is_me><span class="you">"you"</span></Show>
                                     </button>
+                                    <Show when=move || !is_me()>
+                                        <MemberMenu id=id name=name.clone() badge=badge />
+                                    </Show>
                                 </li>
                             }
                         }
                     />
                 </ul>
             </section>
+            <AuditPanel />
         </aside>
     }
 }
@@ -85,11 +91,14 @@ fn Rooms(open: RwSignal<bool>) -> impl IntoView {
         })
     };
     let draft = RwSignal::new(String::new());
+    let read_only = RwSignal::new(false);
+    let staff = Memo::new(move |_| chat.with(|c| c.is_staff()));
     let create = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let name = draft.get_untracked().trim().to_owned();
         if !name.is_empty() {
-            let frame = chat.try_update(|c| c.create_room(&name));
+            let announce = read_only.get_untracked() && staff.get_untracked();
+            let frame = chat.try_update(|c| c.create_room(&name, announce));
             if let Some(frame) = frame
                 && ctx.connection.send(frame)
             {
@@ -153,6 +162,12 @@ fn Rooms(open: RwSignal<bool>) -> impl IntoView {
                 />
                 <button type="submit" aria-label="Create room" disabled=move || !ctx.connected()>"+"</button>
             </form>
+            <Show when=move || staff.get()>
+                <label class="read-only-choice">
+                    <input type="checkbox" prop:checked=move || read_only.get() on:change=move |ev| read_only.set(event_target_checked(&ev)) />
+                    " Announcements (only moderators post)"
+                </label>
+            </Show>
         </section>
     }
 }

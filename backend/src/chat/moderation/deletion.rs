@@ -1,0 +1,96 @@
+//! Deleting a public message: its sender may, and so may any moderator. History
+//! keeps a tombstone (id, sender, time; no text), so ids stay contiguous for
+//! paging and a client that held the message knows what became of it.
+
+use super::ModerationWrite;
+use super::audit::entry;
+use crate::chat::hub::Hub;
+use crate::chat::now_unix;
+use crate::chat::ports::StoredMessage;
+use crate::chat::request::Followup;
+use confab_shared::moderation::{AuditAction, AuditEntry};
+use confab_shared::server::ServerMessage;
+use confab_shared::{ErrorCode, MessageId, UserId};
+
+impl Hub {
+    /// `delete_message`: from memory if the room still holds the message, else
+    /// after the store has found it ([`Hub::delete_found`]).
+    pub(super) fn delete_message(
+        &mut self,
+        user: UserId,
+        room: String,
+        id: MessageId,
+    ) -> Option<Followup> {
+        let Some(r) = self.rooms.get(&room) else {
+            self.no_such_room(user, &room);
+            return None;
+        };
+        if let Some(found) = r.find(id) {
+            let found = found.clone();
+            self.delete_found(user, Some(found));
+            return None;
+        }
+        Some(Followup::Delete { user, room, id })
+    }
+
+    /// Deletes `found` (a message the store or memory holds) if `user` may.
+    pub(crate) fn delete_found(&mut self, user: UserId, found: Option<StoredMessage>) {
+        if !self.members.contains_key(&user) {
+            return;
+        }
+        let Some(message) = found.filter(|m| !m.deleted) else {
+            return self.send_error(user, ErrorCode::NotFound, "No such message");
+        };
+        let role = self.members[&user].role;
+        let own = message.from_id == user;
+        if !own && !role.is_some_and(|r| r.is_staff()) {
+            let text = "You may delete only your own messages";
+            return self.send_error(user, ErrorCode::Forbidden, text);
+        }
+        let audit = (!own).then(|| AuditEntry {
+            target_id: Some(message.from_id),
+            target_name: Some(message.from_name.clone()),
+            room: Some(message.room.clone()),
+            message_id: Some(message.id),
+            ..entry(
+                AuditAction::DeleteMessage,
+                Some(user),
+                self.members[&user].name(),
+            )
+        });
+        self.store_moderation(ModerationWrite::DeleteMessage {
+            room: message.room,
+            id: message.id,
+            by: user,
+            audit,
+        });
+    }
+
+    /// A deletion was stored (or not): the room's members hear of it, and so do
+    /// moderators when it was a moderator's.
+    pub(crate) fn deletion_committed(
+        &mut self,
+        room: &str,
+        id: MessageId,
+        by: UserId,
+        audit: Option<&AuditEntry>,
+        stored: bool,
+    ) {
+        if !stored {
+            let text = "Message not deleted (storage error); please retry";
+            return self.send_error(by, ErrorCode::StorageError, text);
+        }
+        if let Some(r) = self.rooms.get_mut(room) {
+            r.tombstone(id);
+        }
+        let deleted = ServerMessage::MessageDeleted {
+            room: room.to_owned(),
+            id,
+            timestamp: now_unix(),
+        };
+        self.broadcast_room(room, &deleted, None);
+        if let Some(entry) = audit {
+            self.audit_committed(entry, true);
+        }
+    }
+}
