@@ -7,7 +7,7 @@ use serde_json::Value;
 use support::http::{credentials, request};
 use support::{Client, Server, close_code};
 
-const PASSWORD: &str = "correct horse battery";
+use support::cast::PASSWORD;
 
 async fn sign_up(server: &Server, name: &str, password: &str) -> support::http::Response {
     let body = credentials(name, password);
@@ -28,12 +28,7 @@ async fn account(server: &Server, name: &str) -> String {
 }
 
 async fn tab(server: &Server, token: &str) -> (Client, Value) {
-    let bearer = format!("Bearer {token}");
-    let mut client = Client::connect_with(&server.url("/ws?v=2"), &[("authorization", &bearer)])
-        .await
-        .expect("a signed-in upgrade succeeds");
-    let welcome = client.expect("welcome").await;
-    (client, welcome)
+    support::cast::connect(server, token).await
 }
 
 #[tokio::test]

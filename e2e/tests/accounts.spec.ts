@@ -2,33 +2,9 @@ import { test, expect, Page } from '@playwright/test';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { Server, openChat, say, messages, users, PASSWORD } from './support';
+import { Server, openChat, say, messages, users, PASSWORD, openForm, fillForm, signUp, signIn } from './support';
 
 const shots = 'test-results/screenshots';
-
-async function openForm(page: Page) {
-  await page.getByTestId('sign-in').click();
-  await expect(page.getByTestId('sign-in-form')).toBeVisible();
-}
-
-async function fillForm(page: Page, username: string, password: string) {
-  await page.getByLabel('Username').fill(username);
-  await page.getByLabel('Password').fill(password);
-}
-
-async function signUp(page: Page, username: string) {
-  await openForm(page);
-  await fillForm(page, username, PASSWORD);
-  await page.getByTestId('sign-up').click();
-  await expect(page.getByTestId('account-name')).toHaveText(username);
-  await expect(page.getByTestId('status')).toHaveText('Connected');
-}
-
-async function signIn(page: Page, username: string, password = PASSWORD) {
-  await openForm(page);
-  await fillForm(page, username, password);
-  await page.getByTestId('sign-in-form').getByRole('button', { name: 'Sign in', exact: true }).click();
-}
 
 test('an account made in one browser is there, with its history, in another after a restart', async ({ browser }) => {
   const server = await new Server().start();

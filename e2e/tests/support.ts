@@ -1,4 +1,4 @@
-import { spawn, ChildProcess } from 'node:child_process';
+import { spawn, execFileSync, ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -46,6 +46,11 @@ export class Server {
   }
 }
 
+/** Runs `confab --db DB admin ARGS…` against `server`'s database (it may be running). */
+export function admin(server: Server, ...args: string[]): string {
+  return execFileSync(BINARY, ['--db', server.db, 'admin', ...args]).toString();
+}
+
 /** A person in their own browser context, with the chat open and connected. */
 export async function openChat(browser: Browser, server: Server, name?: string, viewport = { width: 1280, height: 800 }) {
   // A test's TLS certificate is self-signed: this browser trusts it.
@@ -75,10 +80,35 @@ export async function say(page: Page, text: string) {
   await page.locator('#composer-input').press('Enter');
 }
 
+export async function openForm(page: Page) {
+  await page.getByTestId('sign-in').click();
+  await expect(page.getByTestId('sign-in-form')).toBeVisible();
+}
+
+export async function fillForm(page: Page, username: string, password: string) {
+  await page.getByLabel('Username').fill(username);
+  await page.getByLabel('Password').fill(password);
+}
+
+export async function signUp(page: Page, username: string) {
+  await openForm(page);
+  await fillForm(page, username, PASSWORD);
+  await page.getByTestId('sign-up').click();
+  await expect(page.getByTestId('account-name')).toHaveText(username);
+  await expect(page.getByTestId('status')).toHaveText('Connected');
+}
+
+export async function signIn(page: Page, username: string, password = PASSWORD) {
+  await openForm(page);
+  await fillForm(page, username, password);
+  await page.getByTestId('sign-in-form').getByRole('button', { name: 'Sign in', exact: true }).click();
+}
+
 /** Passwords and message bodies the tests type that must never reach a log. */
 export const PASSWORD = 'correct horse battery';
 export const SECRETS = [PASSWORD, 'not my password', 'hello from my account', 'first private',
-  'while you were away', 'typed on my second device', 'Morning all! Stand-up in 10?'];
+  'while you were away', 'typed on my second device', 'Morning all! Stand-up in 10?',
+  'buy cheap watches here', 'posting spam links'];
 
 export const messages = (page: Page) => page.getByTestId('messages');
 export const users = (page: Page) => page.locator('[data-testid=users] .user-name');

@@ -33,9 +33,24 @@ pub fn entry(action: AuditAction, by: Option<UserId>, by_name: &str) -> AuditEnt
     }
 }
 
+/// Logs and counts an action. Ids only: a reason is free text, kept in the audit
+/// log, not in the server's logs.
+pub(super) fn observe(entry: &AuditEntry) {
+    let action = entry.action.as_str();
+    tracing::info!(
+        action,
+        by_id = entry.by_id,
+        target_id = entry.target_id,
+        automatic = entry.automatic,
+        "moderation"
+    );
+    metrics::counter!("confab_moderation_actions_total", "action" => action).increment(1);
+}
+
 impl Hub {
     /// Queues `entry` for the audit log.
     pub(super) fn audit(&mut self, entry: AuditEntry) {
+        observe(&entry);
         self.store_moderation(ModerationWrite::Audit(entry));
     }
 

@@ -58,6 +58,9 @@ impl Hub {
                 self.members[&user].name(),
             )
         });
+        if let Some(entry) = &audit {
+            super::audit::observe(entry);
+        }
         self.store_moderation(ModerationWrite::DeleteMessage {
             room: message.room,
             id: message.id,
