@@ -976,3 +976,6 @@ fn a_resend_after_the_session_ended_is_recognised_from_the_store() {
 
 #[path = "hub_account_tests.rs"]
 mod accounts;
+
+#[path = "hub_moderation_tests.rs"]
+mod moderation;

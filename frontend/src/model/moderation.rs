@@ -50,6 +50,12 @@ impl Chat {
         self.me.as_ref().and_then(|m| m.role)
     }
 
+    /// The badge `user` wears in any member list we hold.
+    pub fn badge_of(&self, user: UserId) -> Option<Role> {
+        let members = self.rooms.values().flat_map(|t| t.members.iter());
+        members.filter(|m| m.id == user).find_map(|m| m.role)
+    }
+
     pub fn is_staff(&self) -> bool {
         self.my_role().is_some_and(Role::is_staff)
     }

@@ -1,6 +1,7 @@
 //! The message list: follows new messages unless you scrolled up to read.
 
 use super::Avatar;
+use super::moderation::RoleBadge;
 use crate::app::ctx;
 use crate::browser;
 use crate::model::{Delivery, Entry, EntryKind};
@@ -212,6 +213,10 @@ fn EntryView(entry: Entry) -> impl IntoView {
     let delete = DeleteButton(DeleteButtonProps {
         entry: entry.clone(),
     });
+    // Shown as the message is drawn; a later role change shows on new messages.
+    let badge = matches!(entry.kind, EntryKind::Public { .. })
+        .then(|| ctx().chat.with_untracked(|c| c.badge_of(from_id)))
+        .flatten();
     let state = match entry.delivery {
         Delivery::Sent => None,
         Delivery::Pending { .. } => {
@@ -225,6 +230,7 @@ fn EntryView(entry: Entry) -> impl IntoView {
             <div class="bubble">
                 <header>
                     <span class="sender">{sender}</span>
+                    <RoleBadge role=badge />
                     {tag.map(|t| view! { <span class="tag">{t}</span> })}
                     <time>{time}</time>
                     {delete}
