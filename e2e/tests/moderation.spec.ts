@@ -43,6 +43,7 @@ test('an admin mutes, deletes and kicks a user in another browser, and both side
     const adas = messages(bob.page).locator('.msg', { hasText: 'Welcome, everyone' });
     await expect(adas).toBeVisible();
     await expect(adas.getByTestId('delete')).toHaveCount(0);
+    await expect(adas.getByTestId('role-badge')).toHaveText('owner');
 
     // Mute, with a reason: Bob is told until when and why, and cannot post.
     let actions = await menuFor(ada.page, 'Bob');

@@ -142,6 +142,12 @@ fn roles_follow_role_changed_and_decide_what_is_offered() {
         Some(Role::Moderator),
         "the badge"
     );
+    assert_eq!(
+        chat.badge_of(1),
+        Some(Role::Moderator),
+        "beside its messages too"
+    );
+    assert_eq!(chat.badge_of(99), None);
 }
 
 #[test]
