@@ -296,6 +296,11 @@ async fn a_ban_refuses_the_next_connection_and_sign_in_until_lifted() {
     assert_eq!(error["content"]["code"], "banned");
     assert!(error["content"]["until"].as_i64().is_some());
     assert_eq!(close_code(next_guest.expect_close().await), 4003);
+    // Nor may it make an account there to come back as.
+    let body = credentials("Evader", PASSWORD);
+    let sign_up = request(&cast.server.addr, "POST", "/api/accounts", &[], &body).await;
+    assert_eq!(sign_up.status, 403, "{}", sign_up.body);
+    assert_eq!(sign_up.json()["code"], "banned");
 }
 
 #[tokio::test]

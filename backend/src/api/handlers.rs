@@ -26,6 +26,13 @@ pub async fn sign_up(
     body: Result<Bytes, BytesRejection>,
 ) -> Answer {
     let credentials = attempt(&api, &headers, peer, body, Limit::Address)?;
+    if let Some(notice) = api.auth.address_ban(peer.ip()) {
+        return Err(Failure::new(
+            StatusCode::FORBIDDEN,
+            ErrorCode::Banned,
+            notice,
+        ));
+    }
     let account = api.auth.sign_up(credentials).await.map_err(|e| match e {
         SignUpError::Taken => {
             Failure::new(StatusCode::CONFLICT, ErrorCode::NameTaken, e.to_string())

@@ -106,6 +106,14 @@ impl Auth {
         })
     }
 
+    /// What a guest banned at `address` is told: it may not make an account there
+    /// either, or a ban would be one sign-up away from void.
+    pub fn address_ban(&self, address: std::net::IpAddr) -> Option<String> {
+        self.hub
+            .with(|hub| hub.ban_notice(None, address))
+            .map(|(notice, _)| notice)
+    }
+
     /// Checks a name and password and opens a session.
     pub async fn sign_in(&self, credentials: Credentials) -> Result<SignedIn, SignInError> {
         let record = match validate_name(&credentials.username) {
