@@ -2,6 +2,7 @@
 -- audit log, tombstones for deleted messages, and read-only rooms.
 CREATE TABLE mutes (
     user_id INTEGER NOT NULL,
+    name    TEXT    NOT NULL,
     room    TEXT    NOT NULL DEFAULT '',   -- '' mutes everywhere
     address TEXT,                          -- a guest's client address
     until   INTEGER NOT NULL,

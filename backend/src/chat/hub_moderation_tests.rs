@@ -114,6 +114,20 @@ fn a_mute_refuses_posts_with_the_time_left_and_its_end_is_told() {
     ));
     send(&mut hub, &guest, r#"{"type":"message","content":"hi"}"#);
     assert_eq!(error_code(&guest.drain()), None);
+    // A guest muted and gone can still be unmuted.
+    let mute = format!(
+        r#"{{"type":"mute","user_id":{},"seconds":60}}"#,
+        guest.user()
+    );
+    send(&mut hub, &mona, &mute);
+    hub.apply(|hub| hub.disconnect(guest.id, Departure::Left));
+    mona.drain();
+    send(
+        &mut hub,
+        &mona,
+        &format!(r#"{{"type":"unmute","user_id":{}}}"#, guest.user()),
+    );
+    assert_eq!(error_code(&mona.drain()), None);
 }
 
 #[test]

@@ -17,10 +17,11 @@ pub(super) async fn write(
 ) -> Result<(), sqlx::Error> {
     let query = match write {
         ModerationWrite::Mute(m) => sqlx::query(
-            "INSERT OR REPLACE INTO mutes (user_id, room, address, until, reason, by_name) \
-             VALUES (?, ?, ?, ?, ?, ?)",
+            "INSERT OR REPLACE INTO mutes (user_id, name, room, address, until, reason, by_name) \
+             VALUES (?, ?, ?, ?, ?, ?, ?)",
         )
         .bind(m.user_id as i64)
+        .bind(&m.name)
         .bind(m.room.clone().unwrap_or_default())
         .bind(m.address.map(|a| a.to_string()))
         .bind(m.until)
@@ -123,6 +124,7 @@ pub(super) async fn load(
         .iter()
         .map(|row| Mute {
             user_id: row.get::<i64, _>("user_id") as u64,
+            name: row.get("name"),
             room: Some(row.get::<String, _>("room")).filter(|r| !r.is_empty()),
             address: address(row),
             until: row.get("until"),

@@ -64,8 +64,8 @@ impl Hub {
         None
     }
 
-    /// Who `id` is: online, or an account that is away, or a user who is away
-    /// but still under a sanction (to lift it).
+    /// Who `id` is: online, or an account that is away, or a guest that is gone
+    /// but still under a mute or ban (to lift it).
     pub(super) fn target(&self, id: UserId) -> Option<Target> {
         if let Some(member) = self.members.get(&id) {
             return Some(Target {
@@ -78,7 +78,7 @@ impl Hub {
         }
         let (name, role) = match self.members.account_name(id) {
             Some(name) => (name.to_owned(), self.members.account_role(id)),
-            None => (self.sanctions.ban_of(id)?.name.clone(), None),
+            None => (self.sanctions.name_of(id)?.to_owned(), None),
         };
         Some(Target {
             id,
@@ -151,6 +151,7 @@ impl Hub {
         let until = now_unix() + secs as i64;
         let mute = Mute {
             user_id: id,
+            name: target.name.clone(),
             room: room.clone(),
             address: target.guest_address,
             until,

@@ -139,6 +139,7 @@ impl Hub {
         let name = member.name().to_owned();
         let mute = Mute {
             user_id: user,
+            name: name.clone(),
             room: None,
             address,
             until,

@@ -29,6 +29,8 @@ use std::net::IpAddr;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Mute {
     pub user_id: UserId,
+    /// Its name when muted: a guest that left can still be found to unmute.
+    pub name: String,
     pub room: Option<String>,
     /// A guest's address: another guest from there is muted too (a guest that
     /// reconnects without its token gets a new id).

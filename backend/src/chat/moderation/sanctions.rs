@@ -99,9 +99,12 @@ impl Sanctions {
         self.bans.get(&id).filter(|b| b.in_force(now))
     }
 
-    /// A ban on `user` in force or not, for lifting it.
-    pub fn ban_of(&self, user: UserId) -> Option<&Ban> {
-        self.bans.get(&user)
+    /// The name `user` had when muted or banned, if it is under either.
+    pub fn name_of(&self, user: UserId) -> Option<&str> {
+        let muted = self.mutes.get(&user).and_then(|list| list.first());
+        muted
+            .map(|m| m.name.as_str())
+            .or_else(|| self.bans.get(&user).map(|b| b.name.as_str()))
     }
 
     /// Drops what ran out by `now`; returns the mutes that did, to tell their users.
@@ -137,6 +140,7 @@ mod tests {
     fn mute(user: UserId, room: Option<&str>, until: UnixSeconds) -> Mute {
         Mute {
             user_id: user,
+            name: format!("User{user}"),
             room: room.map(Into::into),
             address: None,
             until,
