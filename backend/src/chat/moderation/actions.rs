@@ -57,7 +57,8 @@ impl Hub {
                 return self.delete_message(user, room, id);
             }
             ClientMessage::GetAudit { before_id, limit } => {
-                return self.get_audit(user, before_id, limit.unwrap_or(1));
+                let limit = limit.unwrap_or(confab_shared::moderation::MAX_AUDIT_PAGE);
+                return self.get_audit(user, before_id, limit);
             }
             _ => unreachable!("only moderation requests come here"),
         }
