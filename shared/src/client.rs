@@ -142,6 +142,12 @@ pub enum ClientMessage {
     RevokeRole {
         user_id: UserId,
     },
+    /// `{"type":"typing","room":"general"}`: you are composing in `room` (`general`
+    /// when absent). Send it at most every [`crate::limits::TYPING_EVERY_SECS`].
+    Typing {
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        room: Option<String>,
+    },
     /// Owners and admins: a page of the audit log, newest first.
     GetAudit {
         #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -179,6 +185,7 @@ impl ClientMessage {
             ClientMessage::GrantRole { .. } => "grant_role",
             ClientMessage::RevokeRole { .. } => "revoke_role",
             ClientMessage::GetAudit { .. } => "get_audit",
+            ClientMessage::Typing { .. } => "typing",
         }
     }
 
@@ -229,7 +236,7 @@ impl DecodeError {
 /// 64-bit integers, and paging computes `id + 1`.
 pub const MAX_ID: u64 = i64::MAX as u64;
 
-const KNOWN_TYPES: [&str; 22] = [
+const KNOWN_TYPES: [&str; 23] = [
     "message",
     "set_name",
     "private_message",
@@ -252,6 +259,7 @@ const KNOWN_TYPES: [&str; 22] = [
     "grant_role",
     "revoke_role",
     "get_audit",
+    "typing",
 ];
 
 /// Parses and validates one text frame from a client.

@@ -272,6 +272,7 @@ fn every_variant() -> Vec<ClientMessage> {
             before_id: None,
             limit: Some(10),
         },
+        ClientMessage::Typing { room: None },
     ]
 }
 
@@ -303,7 +304,8 @@ fn known_types_are_exactly_the_enums_tags() {
             | ClientMessage::DeleteMessage { .. }
             | ClientMessage::GrantRole { .. }
             | ClientMessage::RevokeRole { .. }
-            | ClientMessage::GetAudit { .. } => message,
+            | ClientMessage::GetAudit { .. }
+            | ClientMessage::Typing { .. } => message,
         }));
         let wire: Value = serde_json::from_str(&message.encode()).unwrap();
         assert_eq!(wire["type"], message.tag());

@@ -120,6 +120,11 @@ pub fn validate_content(content: &str) -> Result<(), ContentError> {
     Ok(())
 }
 
+/// A client says `typing` at most this often while composing.
+pub const TYPING_EVERY_SECS: u64 = 3;
+/// A `typing` shows for this long after the last one, unless its sender posts or leaves.
+pub const TYPING_SHOWN_SECS: i64 = 6;
+
 #[cfg(test)]
 mod tests {
     use super::*;

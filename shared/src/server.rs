@@ -179,6 +179,14 @@ pub enum ServerMessage {
         room: Option<String>,
         timestamp: UnixSeconds,
     },
+    /// Someone in `room` is composing (not sent to big rooms). Show it for
+    /// [`crate::limits::TYPING_SHOWN_SECS`], or until they post or leave.
+    Typing {
+        room: String,
+        user_id: UserId,
+        user_name: String,
+        timestamp: UnixSeconds,
+    },
     /// A message was deleted; history keeps only a tombstone.
     MessageDeleted {
         room: String,

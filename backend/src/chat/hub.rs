@@ -274,6 +274,10 @@ impl Hub {
                 return (!self.accounts_only(user)).then_some(Followup::Conversations { user });
             }
             ClientMessage::MarkRead { with_id, id } => self.mark_read(user, with_id, id),
+            ClientMessage::Typing { room } => self.typing(
+                user,
+                self.resolve_room(room.as_deref().unwrap_or(DEFAULT_ROOM)),
+            ),
             moderation => return self.moderate(user, moderation),
         }
         None

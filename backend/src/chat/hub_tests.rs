@@ -979,3 +979,6 @@ mod accounts;
 
 #[path = "hub_moderation_tests.rs"]
 mod moderation;
+
+#[path = "hub_typing_tests.rs"]
+mod typing;

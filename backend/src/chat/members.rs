@@ -53,6 +53,8 @@ pub(super) struct Member {
     pub resumable: bool,
     /// What flood control remembers of it.
     pub flood: Flood,
+    /// Where and when it last said `typing`, to keep repeats off the wire.
+    pub last_typing: Option<(String, Instant)>,
 }
 
 impl Member {
@@ -249,6 +251,7 @@ impl Members {
             role,
             resumable: newcomer.resumable,
             flood: Flood::default(),
+            last_typing: None,
         };
         self.by_id.insert(id, member);
         id

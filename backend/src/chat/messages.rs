@@ -71,6 +71,8 @@ impl Hub {
             Ok(()) => {
                 let member = self.members.get_mut(&user).expect("checked above");
                 member.in_flight += 1;
+                // Its next `typing` is news again: others cleared the line on this message.
+                member.last_typing = None;
                 if let Some(txn) = &txn_id {
                     member.txns.set(&stored.room, txn, Txn::InFlight);
                 }

@@ -35,6 +35,7 @@ mod rooms;
 mod routing;
 mod session;
 pub mod tokens;
+mod typing;
 
 pub use arrival::{Arrival, EarlierSession};
 pub use connect::{account_session_key, is_account_session};

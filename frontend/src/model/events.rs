@@ -172,6 +172,12 @@ impl Chat {
             }
             ServerMessage::Unmuted { room, timestamp } => self.on_unmuted(room, timestamp),
             ServerMessage::MessageDeleted { room, id, .. } => self.on_message_deleted(&room, id),
+            ServerMessage::Typing {
+                room,
+                user_id,
+                user_name,
+                timestamp,
+            } => self.on_typing(&room, user_id, user_name, timestamp),
             ServerMessage::RoleChanged {
                 user_id,
                 user_name,
@@ -266,6 +272,7 @@ impl Chat {
 
     fn on_leave(&mut self, who: Presence, timestamp: UnixSeconds, room: Option<String>) {
         let room = room.unwrap_or_else(|| DEFAULT_ROOM.into());
+        self.typing_stopped(&room, who.user_id);
         let Some(t) = self.rooms.get_mut(&room) else {
             return;
         };
@@ -289,6 +296,7 @@ impl Chat {
 
     fn on_message(&mut self, m: Incoming, applied: &mut Applied) {
         let room = m.room.unwrap_or_else(|| DEFAULT_ROOM.into());
+        self.typing_stopped(&room, m.from_id);
         let own = self.my_id() == Some(m.from_id);
         let Some(t) = self.rooms.get_mut(&room) else {
             return;

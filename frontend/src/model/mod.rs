@@ -6,6 +6,7 @@ mod events;
 mod moderation;
 mod private;
 mod timeline;
+mod typing;
 mod welcome;
 
 pub use moderation::{Moderation, MuteNotice, Removal};
@@ -111,6 +112,8 @@ pub struct Chat {
     pub moderation: Moderation,
     /// A room the user asked to join; shown once joined.
     opening: Option<String>,
+    /// Where and when (ms) we last said `typing`.
+    last_typing: Option<(String, u64)>,
     next_key: u64,
 }
 
@@ -130,6 +133,7 @@ impl Chat {
             conversation: None,
             moderation: Moderation::default(),
             opening: None,
+            last_typing: None,
             next_key: 0,
         }
     }

@@ -652,3 +652,6 @@ fn stored_private_messages_are_listed_with_unread_counts_until_read() {
 
 #[path = "moderation_tests.rs"]
 mod moderation;
+
+#[path = "typing_tests.rs"]
+mod typing;

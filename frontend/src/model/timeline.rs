@@ -30,6 +30,8 @@ pub struct Timeline {
     pub unread: u32,
     /// Only moderators may post here.
     pub read_only: bool,
+    /// Who is typing here.
+    pub typing: Vec<super::typing::Typist>,
 }
 
 impl Default for Timeline {
@@ -46,6 +48,7 @@ impl Default for Timeline {
             loading_newer: false,
             unread: 0,
             read_only: false,
+            typing: Vec::new(),
         }
     }
 }

@@ -62,6 +62,7 @@ pub fn Composer() -> impl IntoView {
         };
         if sent {
             draft.set(String::new());
+            chat.update(|c| c.typing_done());
         }
     };
     let on_keydown = move |ev: leptos::ev::KeyboardEvent| match ev.key().as_str() {
@@ -96,7 +97,10 @@ pub fn Composer() -> impl IntoView {
                     disabled=move || barred.get().is_some()
                     aria-invalid=move || too_long().to_string()
                     prop:value=move || draft.get()
-                    on:input=move |ev| draft.set(event_target_value(&ev))
+                    on:input=move |ev| {
+                        draft.set(event_target_value(&ev));
+                        announce_typing(ctx, draft);
+                    }
                     on:keydown=on_keydown
                 ></textarea>
                 <button type="submit" class="send" disabled=move || too_long() || barred.get().is_some() || (private_to.get().is_some() && !ctx.connected())>"Send"</button>
@@ -117,4 +121,15 @@ pub fn fail_after_timeout(ctx: Ctx, txn_id: String) {
         }
     };
     set_timeout(check, ECHO_TIMEOUT);
+}
+
+/// Tells the room we are composing (the model keeps it to once every few seconds).
+fn announce_typing(ctx: Ctx, draft: RwSignal<String>) {
+    if draft.with_untracked(|d| d.trim().is_empty()) || !ctx.connected() {
+        return;
+    }
+    let now_ms = js_sys::Date::now() as u64;
+    if let Some(typing) = ctx.chat.try_update(|c| c.typing_now(now_ms)).flatten() {
+        ctx.connection.send(typing);
+    }
 }

@@ -130,6 +130,7 @@ pub fn MessageList() -> impl IntoView {
                     children=|entry| view! { <EntryView entry /> }
                 />
             </div>
+            <TypingLine />
             <Show when=move || { unseen.get() > 0 }>
                 <button class="jump" data-testid="jump" on:click=move |_| { unseen.set(0); scroll_to_end(); }>
                     {move || format!("{} new message{} ↓", unseen.get(), if unseen.get() == 1 { "" } else { "s" })}
@@ -288,4 +289,20 @@ fn DeleteButton(entry: Entry) -> impl IntoView {
             <button class="delete" title="Delete this message" aria-label="Delete message" data-testid="delete" on:click=delete.clone()>"🗑"</button>
         </Show>
     })
+}
+
+/// "Ann is typing…" under the messages; it lapses by itself, so it looks again
+/// every second.
+#[component]
+fn TypingLine() -> impl IntoView {
+    let chat = ctx().chat;
+    let now = RwSignal::new(browser::now_unix());
+    let _tick = set_interval_with_handle(
+        move || now.set(browser::now_unix()),
+        std::time::Duration::from_secs(1),
+    );
+    let line = Memo::new(move |_| chat.with(|c| c.typing_line(now.get())));
+    view! {
+        <div class="typing" data-testid="typing">{move || line.get()}</div>
+    }
 }

@@ -82,6 +82,9 @@ pub(super) fn validate(message: ClientMessage) -> Result<ClientMessage, DecodeEr
             with_id: bounded_id("mark_read", Some(with_id))?.unwrap_or_default(),
             id: bounded_id("mark_read", Some(id))?.unwrap_or_default(),
         },
+        ClientMessage::Typing { room } => ClientMessage::Typing {
+            room: room_name(room)?,
+        },
         other => validate_moderation(other)?,
     })
 }
