@@ -278,7 +278,16 @@ impl Hub {
                 user,
                 self.resolve_room(room.as_deref().unwrap_or(DEFAULT_ROOM)),
             ),
-            moderation => return self.moderate(user, moderation),
+            // Named one by one, so a new request type cannot land here unhandled.
+            moderation @ (ClientMessage::Kick { .. }
+            | ClientMessage::Mute { .. }
+            | ClientMessage::Unmute { .. }
+            | ClientMessage::Ban { .. }
+            | ClientMessage::Unban { .. }
+            | ClientMessage::DeleteMessage { .. }
+            | ClientMessage::GrantRole { .. }
+            | ClientMessage::RevokeRole { .. }
+            | ClientMessage::GetAudit { .. }) => return self.moderate(user, moderation),
         }
         None
     }

@@ -60,7 +60,13 @@ impl Hub {
                 let limit = limit.unwrap_or(confab_shared::moderation::MAX_AUDIT_PAGE);
                 return self.get_audit(user, before_id, limit);
             }
-            _ => unreachable!("only moderation requests come here"),
+            // `Hub::handle` sends only the requests above; should that ever
+            // change, the client hears so rather than the hub panicking.
+            other => {
+                tracing::error!(kind = other.tag(), "not a moderation request");
+                let text = format!("Unknown message type: {}", other.tag());
+                self.send_error(user, ErrorCode::UnknownType, &text);
+            }
         }
         None
     }
