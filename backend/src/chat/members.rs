@@ -70,6 +70,11 @@ impl Member {
         self.links.iter().find(|l| l.conn == conn)
     }
 
+    /// A moderator or above.
+    pub fn is_staff(&self) -> bool {
+        self.role.is_some_and(Role::is_staff)
+    }
+
     pub fn is_online(&self) -> bool {
         !self.links.is_empty()
     }

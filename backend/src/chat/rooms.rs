@@ -51,7 +51,7 @@ impl Hub {
         read_only: bool,
     ) -> Option<Followup> {
         let key = confab_shared::names::key(&room);
-        if read_only && !self.members[&user].role.is_some_and(|r| r.is_staff()) {
+        if read_only && !self.members[&user].is_staff() {
             let text = "Only moderators may create read-only rooms";
             self.send_error(user, ErrorCode::Forbidden, text);
             return None;

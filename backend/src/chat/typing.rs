@@ -28,7 +28,7 @@ impl Hub {
             let text = format!("You are not in room: {room}");
             return self.send_error(user, ErrorCode::NotInRoom, &text);
         }
-        let staff = member.role.is_some_and(|r| r.is_staff());
+        let staff = member.is_staff();
         let address = member.role.is_none().then_some(member.peer);
         let muted = self
             .sanctions

@@ -41,10 +41,6 @@ pub struct Removal {
     pub until: Option<UnixSeconds>,
 }
 
-fn rank(role: Option<Role>) -> u8 {
-    role.map_or(0, |r| r as u8 + 1)
-}
-
 impl Chat {
     pub fn my_role(&self) -> Option<Role> {
         self.me.as_ref().and_then(|m| m.role)
@@ -63,16 +59,15 @@ impl Chat {
     /// Whether to offer kick, mute and ban on a user wearing `badge` (members and
     /// guests wear none); the server has the last word.
     pub fn may_moderate(&self, badge: Option<Role>) -> bool {
-        self.is_staff() && rank(self.my_role()) > rank(badge)
+        confab_shared::moderation::may_moderate(self.my_role(), badge)
     }
 
     /// The roles to offer for a user wearing `badge`: owners any, admins below admin.
     pub fn grantable(&self, badge: Option<Role>) -> Vec<Role> {
-        match self.my_role() {
-            Some(Role::Owner) => Role::ALL.to_vec(),
-            Some(Role::Admin) if badge < Some(Role::Admin) => vec![Role::Member, Role::Moderator],
-            _ => Vec::new(),
-        }
+        let from = badge.unwrap_or(Role::Member);
+        (Role::ALL.into_iter())
+            .filter(|&to| confab_shared::moderation::may_grant(self.my_role(), from, to))
+            .collect()
     }
 
     pub fn may_read_audit(&self) -> bool {

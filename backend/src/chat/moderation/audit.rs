@@ -71,7 +71,7 @@ impl Hub {
         let staff: Vec<UserId> = self
             .members
             .iter()
-            .filter(|(_, m)| m.role.is_some_and(Role::is_staff))
+            .filter(|(_, m)| m.is_staff())
             .map(|(id, _)| id)
             .collect();
         for id in staff {

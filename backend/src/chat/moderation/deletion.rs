@@ -41,9 +41,8 @@ impl Hub {
         let Some(message) = found.filter(|m| !m.deleted) else {
             return self.send_error(user, ErrorCode::NotFound, "No such message");
         };
-        let role = self.members[&user].role;
         let own = message.from_id == user;
-        if !own && !role.is_some_and(|r| r.is_staff()) {
+        if !own && !self.members[&user].is_staff() {
             let text = "You may delete only your own messages";
             return self.send_error(user, ErrorCode::Forbidden, text);
         }

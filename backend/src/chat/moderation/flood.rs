@@ -70,7 +70,7 @@ impl Hub {
         txn_id: &Option<String>,
     ) -> bool {
         let member = &self.members[&user];
-        let staff = member.role.is_some_and(|r| r.is_staff());
+        let staff = member.is_staff();
         if let Some(room) = room.filter(|r| !staff && self.rooms[*r].read_only) {
             let text = format!("Only moderators may post in {room}");
             self.send_txn_error(user, ErrorCode::Forbidden, text, txn_id.clone());
@@ -100,7 +100,7 @@ impl Hub {
         let Some(member) = self.members.get_mut(&session.user) else {
             return;
         };
-        let staff = member.role.is_some_and(|r| r.is_staff());
+        let staff = member.is_staff();
         if !staff && member.flood.struck(limit, Instant::now()) {
             let reason = format!("Struck the rate limit {limit} times in a minute");
             self.auto_mute(session.user, reason);

@@ -11,13 +11,12 @@ mod actions;
 mod audit;
 mod deletion;
 mod flood;
-mod permissions;
 mod roles;
 mod sanctions;
 
 pub use audit::entry as audit_entry;
+pub use confab_shared::moderation::{may_grant, may_moderate};
 pub use flood::Flood;
-pub use permissions::{may_grant, may_moderate};
 pub use sanctions::Sanctions;
 
 use confab_shared::api::Role;
