@@ -129,6 +129,7 @@ async fn expire_sessions(app: std::sync::Weak<AppState>) {
         app.hub.with(|hub| {
             hub.expire(std::time::Instant::now());
             hub.announce_counts();
+            hub.announce_reads();
         });
     }
 }

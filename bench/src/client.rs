@@ -78,6 +78,14 @@ pub fn content_of(frame: &str) -> Option<&str> {
     Some(&frame[start..start + len])
 }
 
+/// The `id` of a message frame (Confab's extension), found as `content_of` finds
+/// the content: `"id":` preceded by a quote is not `"from_id":`.
+pub fn id_of(frame: &str) -> Option<u64> {
+    let start = frame.find(r#""id":"#)? + r#""id":"#.len();
+    let digits = frame[start..].find(|c: char| !c.is_ascii_digit())?;
+    frame[start..start + digits].parse().ok()
+}
+
 #[cfg(test)]
 mod tests {
     #[test]
@@ -85,5 +93,12 @@ mod tests {
         let frame = r#"{"type":"message","from_id":1,"from_name":"U","content":"3:17:999:xx","timestamp":1}"#;
         assert_eq!(super::content_of(frame), Some("3:17:999:xx"));
         assert_eq!(super::content_of(r#"{"type":"join","content":{}}"#), None);
+    }
+
+    #[test]
+    fn finds_the_message_id_not_the_sender_id() {
+        let frame = r#"{"type":"message","from_id":1,"content":"x","timestamp":1,"id":42,"room":"general"}"#;
+        assert_eq!(super::id_of(frame), Some(42));
+        assert_eq!(super::id_of(r#"{"type":"message","from_id":1}"#), None);
     }
 }

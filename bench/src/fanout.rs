@@ -2,7 +2,7 @@
 
 use crate::client::{self, Common, Socket};
 use crate::proc_stats;
-use futures_util::stream::SplitSink;
+use crate::receipts;
 use futures_util::{SinkExt, StreamExt};
 use hdrhistogram::Histogram;
 use std::sync::Arc;
@@ -40,6 +40,11 @@ pub struct Args {
     /// tutorial's server does not, and then `--rate 0` is not available).
     #[arg(long, default_value_t = true, action = clap::ArgAction::Set)]
     echo: bool,
+    /// Confab's typing indicators and read receipts mixed in: each sender says
+    /// `typing` before every message, and every client sends `read` for the
+    /// newest message it has once a second.
+    #[arg(long)]
+    receipts: bool,
 }
 
 /// What one receiver saw.
@@ -60,7 +65,7 @@ pub async fn run(common: &Common, args: Args) -> anyhow::Result<()> {
         "--rate 0 needs a server that echoes"
     );
     println!(
-        "fanout: {} clients, {} senders × {}, {} B content, {} s, {}",
+        "fanout: {} clients, {} senders × {}, {} B content, {} s{}, {}",
         args.clients,
         args.senders,
         if args.rate > 0.0 {
@@ -75,6 +80,7 @@ pub async fn run(common: &Common, args: Args) -> anyhow::Result<()> {
         },
         args.size,
         args.seconds,
+        if args.receipts { ", typing and reads" } else { "" },
         common.url
     );
     let started = Instant::now();
@@ -93,17 +99,23 @@ pub async fn run(common: &Common, args: Args) -> anyhow::Result<()> {
         .collect();
     let mut readers = Vec::new();
     let mut sinks = Vec::new();
+    let mut newest = Vec::new();
     for (index, socket) in sockets.into_iter().enumerate() {
         let (sink, stream) = socket.split();
-        sinks.push(sink);
+        sinks.push(receipts::shared(sink));
+        newest.push(Arc::new(AtomicU64::new(0)));
         let own_window = windows.get(index).cloned();
+        let counters = Counters {
+            received: received.clone(),
+            newest: newest[index].clone(),
+        };
         let task = read(
             stream,
             index,
             args.senders,
             own_window,
             base,
-            received.clone(),
+            counters,
             stop_rx.clone(),
         );
         readers.push(tokio::spawn(task));
@@ -115,8 +127,14 @@ pub async fn run(common: &Common, args: Args) -> anyhow::Result<()> {
     let tool_before = proc_stats::sample("self");
     let sending_started = Instant::now();
     let deadline = sending_started + Duration::from_secs(args.seconds);
+    let reporters = match args.receipts {
+        true => receipts::report_reads(&sinks, &newest, sending_started, deadline),
+        false => Vec::new(),
+    };
     let senders: Vec<_> = sinks
-        .drain(..args.senders)
+        .iter()
+        .take(args.senders)
+        .cloned()
         .zip(windows)
         .enumerate()
         .map(|(i, (sink, window))| {
@@ -134,6 +152,7 @@ pub async fn run(common: &Common, args: Args) -> anyhow::Result<()> {
                 pace,
                 window,
                 size: args.size,
+                typing: args.receipts,
             };
             tokio::spawn(send(sink, sender, base, deadline))
         })
@@ -141,6 +160,10 @@ pub async fn run(common: &Common, args: Args) -> anyhow::Result<()> {
     let mut sent = 0;
     for sender in senders {
         sent += sender.await??;
+    }
+    let mut reads = 0;
+    for reporter in reporters {
+        reads += reporter.await??;
     }
     let per_message = if args.echo {
         args.clients
@@ -188,6 +211,9 @@ pub async fn run(common: &Common, args: Args) -> anyhow::Result<()> {
         "sent {sent} messages ({:.0} msg/s acknowledged and stored)",
         sent as f64 / args.seconds as f64
     );
+    if args.receipts {
+        println!("sent {sent} typing and {reads} read frames besides");
+    }
     println!(
         "deliveries: expected {expected}, received {} (lost {lost}, duplicated {}, reordered {}); delivered/asked {:.2}",
         total.received,
@@ -229,16 +255,25 @@ struct Sender {
     pace: Option<(Instant, Duration)>,
     window: Arc<Semaphore>,
     size: usize,
+    /// Say `typing` before each message.
+    typing: bool,
+}
+
+/// What a reader adds to: deliveries of all, and the newest message id it holds.
+struct Counters {
+    received: Arc<AtomicU64>,
+    newest: Arc<AtomicU64>,
 }
 
 /// Sends `sender:seq:sent_at_ns:padding` messages until `deadline`; returns how many.
 async fn send(
-    mut sink: SplitSink<Socket, Message>,
+    sink: receipts::SharedSink,
     Sender {
         index: sender,
         pace,
         window,
         size,
+        typing,
     }: Sender,
     base: Instant,
     deadline: Instant,
@@ -259,6 +294,10 @@ async fn send(
         let stamp = format!("{sender}:{seq}:{}:", base.elapsed().as_nanos());
         let content = format!("{stamp}{}", "x".repeat(size.saturating_sub(stamp.len())));
         let frame = format!(r#"{{"type":"message","content":"{content}"}}"#);
+        let mut sink = sink.lock().await;
+        if typing {
+            sink.feed(Message::text(receipts::TYPING)).await?;
+        }
         sink.send(Message::text(frame)).await?;
     }
     Ok(seq)
@@ -271,7 +310,7 @@ async fn read(
     senders: usize,
     own_window: Option<Arc<Semaphore>>,
     base: Instant,
-    received: Arc<AtomicU64>,
+    Counters { received, newest }: Counters,
     mut stop: watch::Receiver<bool>,
 ) -> Seen {
     let mut seen = Seen {
@@ -295,6 +334,9 @@ async fn read(
         let Some(content) = client::content_of(text.as_str()) else {
             continue;
         };
+        if let Some(id) = client::id_of(text.as_str()) {
+            newest.fetch_max(id, Ordering::Relaxed);
+        }
         let mut parts = content.splitn(4, ':');
         let (Some(Ok(sender)), Some(Ok(seq)), Some(Ok(at))) = (
             parts.next().map(str::parse::<usize>),

@@ -3,7 +3,8 @@
 //! - `fanout`: N clients in one room; S of them send, at a fixed rate or as fast as
 //!   a bounded window of unacknowledged messages allows. Every message carries its
 //!   sender, sequence number and send time, so each receiver counts losses,
-//!   duplicates and reordering, and latency.
+//!   duplicates and reordering, and latency. With `--receipts`, typing and read
+//!   receipts ride along.
 //! - `conns`: N idle clients; time until all are welcomed, and memory per connection.
 //! - `history`: time from connecting to holding the room's history.
 //! - `soak`: minutes of churn and kill -9 restarts of a Confab it starts itself,
@@ -17,6 +18,7 @@ mod conns;
 mod fanout;
 mod history;
 mod proc_stats;
+mod receipts;
 mod soak;
 
 use clap::{Parser, Subcommand};

@@ -148,6 +148,13 @@ pub enum ClientMessage {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         room: Option<String>,
     },
+    /// `{"type":"read","room":"general","id":42}`: you have read `room` up to
+    /// message `id`. The marker only moves forward; others in the room hear of it,
+    /// coalesced, unless the room is big.
+    Read {
+        room: String,
+        id: MessageId,
+    },
     /// Owners and admins: a page of the audit log, newest first.
     GetAudit {
         #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -186,6 +193,7 @@ impl ClientMessage {
             ClientMessage::RevokeRole { .. } => "revoke_role",
             ClientMessage::GetAudit { .. } => "get_audit",
             ClientMessage::Typing { .. } => "typing",
+            ClientMessage::Read { .. } => "read",
         }
     }
 
@@ -236,7 +244,7 @@ impl DecodeError {
 /// 64-bit integers, and paging computes `id + 1`.
 pub const MAX_ID: u64 = i64::MAX as u64;
 
-const KNOWN_TYPES: [&str; 23] = [
+const KNOWN_TYPES: [&str; 24] = [
     "message",
     "set_name",
     "private_message",
@@ -260,6 +268,7 @@ const KNOWN_TYPES: [&str; 23] = [
     "revoke_role",
     "get_audit",
     "typing",
+    "read",
 ];
 
 /// Parses and validates one text frame from a client.

@@ -273,6 +273,10 @@ fn every_variant() -> Vec<ClientMessage> {
             limit: Some(10),
         },
         ClientMessage::Typing { room: None },
+        ClientMessage::Read {
+            room: room(),
+            id: 4,
+        },
     ]
 }
 
@@ -305,7 +309,8 @@ fn known_types_are_exactly_the_enums_tags() {
             | ClientMessage::GrantRole { .. }
             | ClientMessage::RevokeRole { .. }
             | ClientMessage::GetAudit { .. }
-            | ClientMessage::Typing { .. } => message,
+            | ClientMessage::Typing { .. }
+            | ClientMessage::Read { .. } => message,
         }));
         let wire: Value = serde_json::from_str(&message.encode()).unwrap();
         assert_eq!(wire["type"], message.tag());
@@ -355,4 +360,25 @@ fn moderation_requests_are_bounded() {
     assert_eq!(decode(grant).unwrap_err().code(), ErrorCode::InvalidField);
     let reason = r#"{"type":"kick","user_id":2,"reason":"a\nb"}"#;
     assert_eq!(decode(reason).unwrap_err().code(), ErrorCode::InvalidField);
+}
+
+#[test]
+fn a_read_marker_names_a_room_and_a_bounded_id() {
+    let read = decode(r#"{"type":"read","room":" general ","id":42}"#).unwrap();
+    assert_eq!(
+        read,
+        ClientMessage::Read {
+            room: "general".into(),
+            id: 42
+        }
+    );
+    let too_big = format!(r#"{{"type":"read","room":"general","id":{}}}"#, MAX_ID + 1);
+    assert_eq!(
+        decode(&too_big).unwrap_err().code(),
+        ErrorCode::InvalidField
+    );
+    let no_room = r#"{"type":"read","id":1}"#;
+    assert_eq!(decode(no_room).unwrap_err().code(), ErrorCode::InvalidField);
+    let bad_room = r#"{"type":"read","room":"<b>x</b>","id":1}"#;
+    assert_eq!(decode(bad_room).unwrap_err().code(), ErrorCode::InvalidRoom);
 }

@@ -187,6 +187,23 @@ pub enum ServerMessage {
         user_name: String,
         timestamp: UnixSeconds,
     },
+    /// Someone read up to message `id`: in `room` (not sent in big rooms), or, with
+    /// no `room`, in your private conversation with `user_id` ("seen"). Coalesced:
+    /// catching up on many messages is one event.
+    Read {
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        room: Option<String>,
+        user_id: UserId,
+        id: MessageId,
+        timestamp: UnixSeconds,
+    },
+    /// Where everyone in `room` has read to, after `room_joined` (and after
+    /// `general`'s history on connect): your own marker for unread counts, and
+    /// the other members' (none in big rooms).
+    Reads {
+        content: RoomReads,
+        timestamp: UnixSeconds,
+    },
     /// A message was deleted; history keeps only a tombstone.
     MessageDeleted {
         room: String,
@@ -290,6 +307,9 @@ pub struct Conversation {
     pub last: PrivateItem,
     /// Messages from `with_id` after the last one you marked read.
     pub unread: u32,
+    /// Confab extension: the last message `with_id` has read ("seen").
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub seen_up_to: Option<MessageId>,
 }
 
 /// One stored public message, as in a `message` event plus its `id` and `room`.

@@ -193,3 +193,40 @@ fn every_frame_round_trips() {
         assert_eq!(back, frame);
     }
 }
+
+#[test]
+fn read_events_name_the_room_or_the_conversation() {
+    let in_room = ServerMessage::Read {
+        room: Some("general".into()),
+        user_id: 2,
+        id: 40,
+        timestamp: 9,
+    };
+    assert_eq!(
+        wire(&in_room),
+        json!({"type":"read","room":"general","user_id":2,"id":40,"timestamp":9})
+    );
+    let seen = ServerMessage::Read {
+        room: None,
+        user_id: 2,
+        id: 7,
+        timestamp: 9,
+    };
+    assert_eq!(
+        wire(&seen),
+        json!({"type":"read","user_id":2,"id":7,"timestamp":9})
+    );
+    let reads = ServerMessage::Reads {
+        content: RoomReads {
+            room: "general".into(),
+            read_up_to: None,
+            markers: vec![ReadMarker { user_id: 3, id: 5 }],
+        },
+        timestamp: 9,
+    };
+    assert_eq!(
+        wire(&reads),
+        json!({"type":"reads","timestamp":9,
+            "content":{"room":"general","markers":[{"user_id":3,"id":5}]}})
+    );
+}

@@ -41,6 +41,7 @@ impl Hub {
     /// cancellation token, so a busy connection waits on nothing shared.
     pub fn shut_down(&mut self) {
         self.closing = true;
+        self.announce_reads();
         for member in self.members.iter_mut() {
             for link in member.links.drain(..) {
                 link.outbox.evict(Eviction::Shutdown);
@@ -222,10 +223,12 @@ impl Hub {
             .expect("general always exists")
             .latest_frame(DEFAULT_ROOM);
         self.push(user, history);
+        self.send(user, &self.reads_frame(user, DEFAULT_ROOM));
         if !resumed {
             let others: Vec<String> = self.members[&user].rooms.iter().cloned().collect();
             for room in others.into_iter().filter(|r| r != DEFAULT_ROOM) {
                 self.send(user, &self.room_joined(&room));
+                self.send(user, &self.reads_frame(user, &room));
             }
         }
     }

@@ -8,6 +8,7 @@ use super::members::Members;
 use super::moderation::Sanctions;
 use super::now_unix;
 use super::ports::{Bus, LocalBus, Snapshot, Write};
+use super::reads::ReadMarkers;
 use super::request::Followup;
 use super::room::Room;
 use super::tokens::TokenSigner;
@@ -92,6 +93,8 @@ pub struct Hub {
     pub(super) bus: Arc<dyn Bus>,
     /// Mutes and bans in force.
     pub(super) sanctions: Sanctions,
+    /// How far each user has read each room.
+    pub(super) reads: ReadMarkers,
     pub(super) settings: HubSettings,
 }
 
@@ -103,6 +106,7 @@ impl Hub {
         let mut hub = Self {
             members: Members::new(snapshot.max_user_id, snapshot.accounts, snapshot.roles),
             sanctions: Sanctions::new(snapshot.mutes, snapshot.bans, now_unix()),
+            reads: ReadMarkers::restore(snapshot.reads),
             next_private_id: snapshot.max_private_id + 1,
             rooms: BTreeMap::new(),
             directory,
@@ -278,6 +282,7 @@ impl Hub {
                 user,
                 self.resolve_room(room.as_deref().unwrap_or(DEFAULT_ROOM)),
             ),
+            ClientMessage::Read { room, id } => self.read(user, self.resolve_room(&room), id),
             // Named one by one, so a new request type cannot land here unhandled.
             moderation @ (ClientMessage::Kick { .. }
             | ClientMessage::Mute { .. }
@@ -330,6 +335,9 @@ impl Hub {
     /// queues close with the returned member.
     pub(super) fn remove(&mut self, user: UserId) -> Option<Member> {
         let member = self.members.remove(user)?;
+        if member.role.is_none() {
+            self.reads.forget(user);
+        }
         for room in &member.rooms {
             let Some(r) = self.rooms.get_mut(room) else {
                 continue;

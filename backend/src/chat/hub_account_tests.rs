@@ -108,7 +108,7 @@ fn a_room_joined_in_one_tab_is_joined_in_every_tab_and_in_new_ones() {
     send(&mut hub, &tab1, r#"{"type":"join_room","room":"random"}"#);
     for tab in [&mut tab1, &mut tab2] {
         assert!(
-            matches!(tab.drain().as_slice(), [ServerMessage::RoomJoined { content, .. }]
+            matches!(tab.drain().as_slice(), [ServerMessage::RoomJoined { content, .. }, ServerMessage::Reads { .. }]
             if content.room == "random")
         );
     }

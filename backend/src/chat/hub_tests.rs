@@ -489,7 +489,10 @@ fn created_rooms_are_announced_once_stored_and_names_are_unique() {
     send(&mut hub, &ann, r#"{"type":"create_room","room":"books"}"#);
     assert!(matches!(
         ann.drain().as_slice(),
-        [ServerMessage::RoomJoined { .. }]
+        [
+            ServerMessage::RoomJoined { .. },
+            ServerMessage::Reads { .. }
+        ]
     ));
     assert!(bob.drain().is_empty());
     hub.commit(true);
@@ -760,7 +763,7 @@ fn rooms_are_found_and_kept_unique_ignoring_case_and_width() {
     bob.drain();
     send(&mut hub, &bob, r#"{"type":"join_room","room":"BOOKS"}"#);
     assert!(matches!(bob.drain().as_slice(),
-        [ServerMessage::RoomJoined { content, .. }] if content.room == "Books"));
+        [ServerMessage::RoomJoined { content, .. }, ServerMessage::Reads { .. }] if content.room == "Books"));
     send(
         &mut hub,
         &bob,
@@ -781,7 +784,10 @@ fn room_creation_is_limited_per_address() {
         send(&mut hub, &ann, &frame);
         assert!(matches!(
             ann.drain().as_slice(),
-            [ServerMessage::RoomJoined { .. }]
+            [
+                ServerMessage::RoomJoined { .. },
+                ServerMessage::Reads { .. }
+            ]
         ));
     }
     send(&mut hub, &ann, r#"{"type":"create_room","room":"a3"}"#);
@@ -836,7 +842,7 @@ fn empty_silent_rooms_are_archived_and_come_back_with_their_history() {
     };
     hub.complete(followup, Answer::Messages(Ok(vec![first])));
     assert!(matches!(ann.drain().as_slice(),
-        [ServerMessage::RoomJoined { content, .. }] if content.room == "books" && content.history.len() == 1));
+        [ServerMessage::RoomJoined { content, .. }, ServerMessage::Reads { .. }] if content.room == "books" && content.history.len() == 1));
     send(
         &mut hub,
         &ann,
@@ -982,3 +988,6 @@ mod moderation;
 
 #[path = "hub_typing_tests.rs"]
 mod typing;
+
+#[path = "hub_reads_tests.rs"]
+mod reads;

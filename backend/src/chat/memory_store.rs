@@ -6,7 +6,7 @@ use super::ports::{
     ArchivedRoom, Range, SessionRecord, SessionTxn, Snapshot, Store, StoreError, StoredMessage,
     StoredRoom, Write,
 };
-use super::ports::{ConversationSummary, StoredPrivate};
+use super::ports::{ConversationSummary, RoomRead, StoredPrivate};
 use confab_shared::api::Role;
 use confab_shared::limits::SEED_ROOMS;
 use confab_shared::moderation::AuditEntry;
@@ -67,6 +67,8 @@ pub struct MemoryStore {
     privates: Mutex<Vec<StoredPrivate>>,
     /// (reader, other side) → read up to this id.
     reads: Mutex<std::collections::HashMap<(UserId, UserId), MessageId>>,
+    /// (reader, room) → read up to this id.
+    room_reads: Mutex<BTreeMap<(UserId, String), MessageId>>,
     /// Mutes and bans in force, roles, and the audit log (newest last).
     moderation: Mutex<Moderation>,
     /// While set, every write fails (a full disk, say).
@@ -121,6 +123,15 @@ impl Store for MemoryStore {
             snapshot.mutes = moderation.mutes.values().cloned().collect();
             snapshot.bans = moderation.bans.values().cloned().collect();
             snapshot.roles = moderation.roles.iter().map(|(k, v)| (*k, *v)).collect();
+            let reads = self.room_reads.lock().unwrap();
+            snapshot.reads = reads
+                .iter()
+                .map(|((user, room), up_to)| RoomRead {
+                    user: *user,
+                    room: room.clone(),
+                    up_to: *up_to,
+                })
+                .collect();
             Ok(snapshot)
         })
     }
@@ -157,6 +168,13 @@ impl Store for MemoryStore {
                         let mut reads = self.reads.lock().unwrap();
                         let marker = reads.entry((*user, *with_id)).or_default();
                         *marker = (*marker).max(*up_to);
+                    }
+                    Write::RoomReads(marks) => {
+                        let mut reads = self.room_reads.lock().unwrap();
+                        for mark in marks {
+                            let marker = reads.entry((mark.user, mark.room.clone())).or_default();
+                            *marker = (*marker).max(mark.up_to);
+                        }
                     }
                     Write::Moderation(write) => {
                         let mut moderation = self.moderation.lock().expect("not poisoned");
@@ -258,6 +276,7 @@ impl Store for MemoryStore {
                     with_name: peer_name.clone(),
                     last: m.clone(),
                     unread: 0,
+                    seen_up_to: reads.get(&(peer, user)).copied(),
                 });
                 entry.unread += unread;
                 if m.id > entry.last.id {

@@ -105,7 +105,16 @@ impl Hub {
             match write {
                 Write::Room { name, by, .. } => self.room_committed(name, *by, stored),
                 Write::Moderation(write) => self.moderation_committed(write, stored),
-                Write::ArchiveRoom { .. } | Write::Session(_) | Write::PrivateRead { .. } => {}
+                Write::ArchiveRoom { .. } | Write::Session(_) | Write::RoomReads(_) => {}
+                Write::PrivateRead {
+                    user,
+                    with_id,
+                    up_to,
+                } => {
+                    if stored {
+                        self.private_read_committed(*user, *with_id, *up_to);
+                    }
+                }
                 Write::Private(message) => {
                     self.private_committed(message, stored);
                     self.acknowledged(message.from_id);

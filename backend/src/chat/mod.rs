@@ -29,6 +29,7 @@ pub mod outbox;
 pub mod ports;
 mod presence;
 pub mod private;
+mod reads;
 mod request;
 mod room;
 mod rooms;

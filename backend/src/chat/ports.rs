@@ -82,6 +82,8 @@ pub struct ConversationSummary {
     pub with_name: String,
     pub last: StoredPrivate,
     pub unread: u32,
+    /// The last message `with_id` has read.
+    pub seen_up_to: Option<MessageId>,
 }
 
 impl ConversationSummary {
@@ -91,6 +93,7 @@ impl ConversationSummary {
             with_name: self.with_name.clone(),
             last: self.last.to_item(),
             unread: self.unread,
+            seen_up_to: self.seen_up_to,
         }
     }
 }
@@ -120,8 +123,20 @@ pub enum Write {
         with_id: UserId,
         up_to: MessageId,
     },
+    /// Accounts' read markers that moved since the last such write, gathered by
+    /// the hub twice a second (see `chat::reads`).
+    RoomReads(Vec<RoomRead>),
     /// Moderation (see [`super::moderation`]).
     Moderation(ModerationWrite),
+}
+
+/// Account `user` has read `room` up to message `up_to`. The store keeps the
+/// larger of this and what it had: a marker never moves back.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RoomRead {
+    pub user: UserId,
+    pub room: String,
+    pub up_to: MessageId,
 }
 
 /// What is kept of a member for its session to outlive the process: its id, name
@@ -188,6 +203,8 @@ pub struct Snapshot {
     /// Mutes and bans that have not run out.
     pub mutes: Vec<Mute>,
     pub bans: Vec<Ban>,
+    /// Accounts' read markers.
+    pub reads: Vec<RoomRead>,
 }
 
 /// Why storage failed: what was being done, and the adapter's own error as the

@@ -104,6 +104,18 @@ impl Hub {
         self.send_all(message.from_id, &receipt);
     }
 
+    /// A stored `mark_read` reaches the other side, whose client shows "seen";
+    /// stored first, so the conversation list agrees with it after a reload.
+    pub(super) fn private_read_committed(&mut self, user: UserId, with_id: UserId, id: MessageId) {
+        let seen = ServerMessage::Read {
+            room: None,
+            user_id: user,
+            id,
+            timestamp: now_unix(),
+        };
+        self.send_all(with_id, &seen);
+    }
+
     /// What a guest gets for asking for what only accounts have.
     pub(super) fn accounts_only(&mut self, user: UserId) -> bool {
         if self.members[&user].role.is_some() {
@@ -114,7 +126,8 @@ impl Hub {
         true
     }
 
-    /// `mark_read`: remembered for the conversation list's unread counts.
+    /// `mark_read`: remembered for the conversation list's unread counts; once
+    /// stored, the other side hears of it ([`Hub::private_read_committed`]).
     pub(super) fn mark_read(&mut self, user: UserId, with_id: UserId, id: MessageId) {
         if self.accounts_only(user) {
             return;

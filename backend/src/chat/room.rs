@@ -45,6 +45,11 @@ impl Room {
         }
     }
 
+    /// The newest message's id (0 in a room without any).
+    pub fn last_id(&self) -> MessageId {
+        self.next_id - 1
+    }
+
     /// Hands out the next message id.
     pub fn take_id(&mut self) -> MessageId {
         self.next_id += 1;

@@ -141,6 +141,7 @@ impl Hub {
         }
         let joined = self.room_joined(&room);
         self.send_all(user, &joined);
+        self.send_all(user, &self.reads_frame(user, &room));
         if newly {
             self.persist_session(user);
         }

@@ -105,7 +105,12 @@ fn frame(choices: &mut Choices) -> String {
         8 => serde_json::json!({"type":"get_users","room":room}),
         9 => serde_json::json!({"type":"get_stats"}),
         10 => serde_json::json!({"type":"list_rooms"}),
-        _ => return text,
+        // Drawn here, not above, so earlier corpus inputs keep their meaning.
+        _ => match choices.pick(3) {
+            0 => serde_json::json!({"type":"read","room":room,"id":n}),
+            1 => serde_json::json!({"type":"typing","room":room}),
+            _ => return text,
+        },
     };
     value.to_string()
 }
@@ -130,7 +135,10 @@ pub fn core_sequence(data: &[u8]) {
             4 => world.commit(choices.pick(4) != 0),
             5 => world.now += Duration::from_secs(choices.pick(40) as u64),
             6 => world.read(slot),
-            _ => world.hub.apply(|hub| hub.announce_counts()),
+            _ => world.hub.apply(|hub| {
+                hub.announce_counts();
+                hub.announce_reads();
+            }),
         }
         let now = world.now;
         world.hub.apply(|hub| hub.expire(now));

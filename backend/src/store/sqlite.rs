@@ -8,7 +8,7 @@
 //! were four or more: each a pair of thread wake-ups, which under a steady chat
 //! load cost more CPU than SQLite itself.
 
-use super::{sqlite_moderation, sqlite_private, sqlite_sessions};
+use super::{sqlite_moderation, sqlite_private, sqlite_reads, sqlite_sessions};
 use crate::chat::ports::{
     ArchivedRoom, Range, SessionRecord, SessionTxn, Snapshot, Store, StoreError, StoredMessage,
     StoredRoom, Write,
@@ -193,6 +193,7 @@ impl Store for SqliteStore {
                 roles,
                 mutes,
                 bans,
+                reads: sqlite_reads::load(&self.pool).await?,
             })
         })
     }
@@ -259,6 +260,10 @@ impl Store for SqliteStore {
                     }
                     Write::Moderation(write) => {
                         sqlite_moderation::write(&mut tx, write).await?;
+                        continue;
+                    }
+                    Write::RoomReads(reads) => {
+                        sqlite_reads::upsert(&mut tx, reads).await?;
                         continue;
                     }
                     Write::Message(_) => continue,

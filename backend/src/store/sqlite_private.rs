@@ -88,8 +88,9 @@ pub(super) async fn history(
     Ok(rows.iter().map(private).collect())
 }
 
-/// Every conversation of `user`: its latest message, and how many messages from
-/// the other side came after `user`'s read marker. At most 200, the most recent.
+/// Every conversation of `user`: its latest message, how many messages from the
+/// other side came after `user`'s read marker, and how far the other side has
+/// read. At most 200, the most recent.
 pub(super) async fn conversations(
     pool: &SqlitePool,
     user: UserId,
@@ -103,7 +104,9 @@ pub(super) async fn conversations(
            CASE WHEN m.from_id = ?1 THEN m.to_name ELSE m.from_name END AS peer_name, \
            (SELECT COUNT(*) FROM private_messages u WHERE u.from_id = m.peer AND u.to_id = ?1 \
               AND u.id > COALESCE((SELECT up_to FROM private_reads r \
-                                   WHERE r.user_id = ?1 AND r.with_id = m.peer), 0)) AS unread \
+                                   WHERE r.user_id = ?1 AND r.with_id = m.peer), 0)) AS unread, \
+           (SELECT up_to FROM private_reads s WHERE s.user_id = m.peer AND s.with_id = ?1) \
+             AS seen_up_to \
          FROM latest l JOIN mine m ON m.id = l.last ORDER BY m.id DESC LIMIT 200"
     ))
     .bind(user as i64)
@@ -117,6 +120,7 @@ pub(super) async fn conversations(
             with_name: row.get("peer_name"),
             last: private(row),
             unread: row.get::<i64, _>("unread") as u32,
+            seen_up_to: row.get::<Option<i64>, _>("seen_up_to").map(|id| id as u64),
         })
         .collect())
 }

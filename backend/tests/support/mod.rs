@@ -122,7 +122,7 @@ impl Server {
             .expect("handshake succeeds")
     }
 
-    /// Connects and reads past `welcome` and `users`.
+    /// Connects and reads past `welcome`, `users`, `history` and `reads`.
     pub async fn join(&self) -> Client {
         let mut client = self.connect().await;
         let welcome = client.expect("welcome").await;
@@ -133,6 +133,7 @@ impl Server {
             .to_owned();
         client.expect("users").await;
         client.expect("history").await;
+        client.expect("reads").await;
         client
     }
 

@@ -172,6 +172,10 @@ impl Chat {
             }
             ServerMessage::Unmuted { room, timestamp } => self.on_unmuted(room, timestamp),
             ServerMessage::MessageDeleted { room, id, .. } => self.on_message_deleted(&room, id),
+            ServerMessage::Read {
+                room, user_id, id, ..
+            } => self.on_read(room, user_id, id),
+            ServerMessage::Reads { content, .. } => self.on_reads(content),
             ServerMessage::Typing {
                 room,
                 user_id,
@@ -322,12 +326,7 @@ impl Chat {
                 true
             }
         };
-        if added && !own {
-            applied.incoming = true;
-            if room != self.current {
-                t.unread += 1;
-            }
-        }
+        applied.incoming |= added && !own;
     }
 
     fn on_name_changed(&mut self, changed: NameChanged, timestamp: UnixSeconds) {

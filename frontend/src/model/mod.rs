@@ -5,12 +5,14 @@
 mod events;
 mod moderation;
 mod private;
+mod reads;
 mod timeline;
 mod typing;
 mod welcome;
 
 pub use moderation::{Moderation, MuteNotice, Removal};
 pub use private::OpenConversation;
+pub use reads::Readers;
 pub use timeline::Timeline;
 
 use confab_shared::client::ClientMessage;
@@ -221,7 +223,7 @@ impl Chat {
             self.close_conversation();
         }
         if let Some(t) = self.rooms.get_mut(room) {
-            t.unread = 0;
+            t.place_divider();
             self.current = room.to_owned();
             return None;
         }
@@ -269,10 +271,10 @@ impl Chat {
             deleted: false,
         };
         let room = self.current.clone();
-        self.rooms
-            .get_mut(&room)
-            .expect("current room is joined")
-            .push_local(entry);
+        let timeline = self.rooms.get_mut(&room).expect("current room is joined");
+        // Answering is having read: the divider has done its work.
+        timeline.divider = None;
+        timeline.push_local(entry);
         ClientMessage::Message {
             content,
             txn_id: Some(txn_id),

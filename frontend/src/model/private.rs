@@ -2,9 +2,9 @@
 //! and the one open, with its messages from the server's history.
 
 use super::{Applied, Chat};
-use confab_shared::UserId;
 use confab_shared::client::ClientMessage;
 use confab_shared::server::{Conversation, PrivateHistory, PrivateItem};
+use confab_shared::{MessageId, UserId};
 
 /// The conversation shown in place of a room.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -13,16 +13,24 @@ pub struct OpenConversation {
     pub with_name: String,
     /// Oldest first, by id.
     pub messages: Vec<PrivateItem>,
+    /// The last of our messages the other side has read ("seen").
+    pub seen_up_to: Option<MessageId>,
 }
 
 impl Chat {
     /// Opens the conversation with `with_id`: asks for its history and marks it read.
     pub fn open_conversation(&mut self, with_id: UserId, with_name: String) -> Vec<ClientMessage> {
         self.private_to = Some((with_id, with_name.clone()));
+        let seen_up_to = self
+            .conversations
+            .iter()
+            .find(|c| c.with_id == with_id)
+            .and_then(|c| c.seen_up_to);
         self.conversation = Some(OpenConversation {
             with_id,
             with_name,
             messages: Vec::new(),
+            seen_up_to,
         });
         vec![ClientMessage::GetPrivateHistory {
             with_id,
@@ -83,6 +91,7 @@ impl Chat {
                     with_name: peer_name,
                     last: item,
                     unread: u32::from(incoming && !reading),
+                    seen_up_to: None,
                 },
             ),
         }

@@ -87,6 +87,25 @@ fn joined(chat: &mut Chat) {
         room: None,
         total: None,
     });
+    chat.apply(reads("general", None, &[]));
+}
+
+fn reads(
+    room: &str,
+    read_up_to: Option<MessageId>,
+    markers: &[(UserId, MessageId)],
+) -> ServerMessage {
+    ServerMessage::Reads {
+        content: confab_shared::server::RoomReads {
+            room: room.into(),
+            read_up_to,
+            markers: markers
+                .iter()
+                .map(|&(user_id, id)| confab_shared::server::ReadMarker { user_id, id })
+                .collect(),
+        },
+        timestamp: 1,
+    }
 }
 
 fn texts(chat: &Chat) -> Vec<String> {
@@ -333,9 +352,17 @@ fn messages_in_other_rooms_count_as_unread_there() {
     });
     assert_eq!(chat.current, "random");
     assert!(chat.apply(message(2, 3, "over in general", None)).incoming);
-    assert_eq!(chat.rooms["general"].unread, 1);
+    assert_eq!(chat.rooms["general"].unread(), 1);
     chat.open_room("general");
-    assert_eq!(chat.rooms["general"].unread, 0);
+    assert_eq!(
+        chat.read_current(),
+        Some(ClientMessage::Read {
+            room: "general".into(),
+            id: 3
+        }),
+        "shown at the bottom: read"
+    );
+    assert_eq!(chat.rooms["general"].unread(), 0);
 }
 
 #[test]
@@ -655,3 +682,6 @@ mod moderation;
 
 #[path = "typing_tests.rs"]
 mod typing;
+
+#[path = "reads_tests.rs"]
+mod reads;

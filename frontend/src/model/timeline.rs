@@ -26,8 +26,12 @@ pub struct Timeline {
     pub more_after: bool,
     /// A newer page has been asked for and not yet arrived.
     pub loading_newer: bool,
-    /// Messages from others that arrived while another room was shown.
-    pub unread: u32,
+    /// Our read marker here; None until the server has told us.
+    pub read_up_to: Option<MessageId>,
+    /// The other members' read markers.
+    pub markers: std::collections::BTreeMap<confab_shared::UserId, MessageId>,
+    /// The "new messages" divider goes after this id (set when the room is shown).
+    pub divider: Option<MessageId>,
     /// Only moderators may post here.
     pub read_only: bool,
     /// Who is typing here.
@@ -46,7 +50,9 @@ impl Default for Timeline {
             loading_older: false,
             more_after: false,
             loading_newer: false,
-            unread: 0,
+            read_up_to: None,
+            markers: Default::default(),
+            divider: None,
             read_only: false,
             typing: Vec::new(),
         }

@@ -78,6 +78,7 @@ pub fn ConversationView() -> impl IntoView {
         })
     });
     let me = Memo::new(move |_| chat.with(|c| c.my_id()));
+    let seen = Memo::new(move |_| chat.with(|c| c.seen_at()));
     let room = Memo::new(move |_| chat.with(|c| c.current.clone()));
     view! {
         <div class="room-header">
@@ -100,6 +101,7 @@ pub fn ConversationView() -> impl IntoView {
                     children=move |m| {
                         let own = me.get_untracked() == Some(m.from_id);
                         let class = if own { "msg own private" } else { "msg private" };
+                        let id = m.id;
                         view! {
                             <article class=class data-testid="private-message">
                                 {(!own).then(|| view! { <Avatar id=m.from_id name=m.from_name.clone() /> })}
@@ -109,6 +111,9 @@ pub fn ConversationView() -> impl IntoView {
                                         <time>{browser::clock_time(m.timestamp)}</time>
                                     </header>
                                     <p class="text">{m.content.clone()}</p>
+                                    <Show when=move || seen.get() == Some(id)>
+                                        <span class="state seen" data-testid="seen">"Seen"</span>
+                                    </Show>
                                 </div>
                             </article>
                         }

@@ -2,6 +2,7 @@
 
 use super::Avatar;
 use super::moderation::RoleBadge;
+use super::receipts::{NewDivider, ReadBy, report_reads};
 use crate::app::ctx;
 use crate::browser;
 use crate::model::{Delivery, Entry, EntryKind};
@@ -109,6 +110,9 @@ pub fn MessageList() -> impl IntoView {
     let start = Memo::new(move |_| chat.with(|c| !c.timeline().more_before));
     // Recomputed on every frame, but the list hears of it only when it changed.
     let entries = Memo::new(move |_| chat.with(|c| c.timeline().entries.clone()));
+    let divider = Memo::new(move |_| chat.with(|c| c.divider_key()));
+    let readers = Memo::new(move |_| chat.with(|c| c.readers()));
+    report_reads(ctx, at_bottom);
 
     view! {
         <div class="messages-wrap">
@@ -127,7 +131,14 @@ pub fn MessageList() -> impl IntoView {
                 <For
                     each=move || entries.get()
                     key=|e| (e.key, e.delivery.clone(), e.deleted)
-                    children=|entry| view! { <EntryView entry /> }
+                    children=move |entry| {
+                        let key = entry.key;
+                        view! {
+                            <NewDivider key divider />
+                            <EntryView entry />
+                            <ReadBy key readers />
+                        }
+                    }
                 />
             </div>
             <TypingLine />
@@ -297,10 +308,13 @@ fn DeleteButton(entry: Entry) -> impl IntoView {
 fn TypingLine() -> impl IntoView {
     let chat = ctx().chat;
     let now = RwSignal::new(browser::now_unix());
-    let _tick = set_interval_with_handle(
+    let tick = set_interval_with_handle(
         move || now.set(browser::now_unix()),
         std::time::Duration::from_secs(1),
     );
+    if let Ok(tick) = tick {
+        on_cleanup(move || tick.clear());
+    }
     let line = Memo::new(move |_| chat.with(|c| c.typing_line(now.get())));
     view! {
         <div class="typing" data-testid="typing">{move || line.get()}</div>

@@ -5,6 +5,7 @@ mod composer;
 mod conversations;
 mod messages;
 mod moderation;
+mod receipts;
 mod sidebar;
 
 pub use account::AccountMenu;

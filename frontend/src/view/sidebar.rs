@@ -119,7 +119,10 @@ fn Rooms(open: RwSignal<bool>) -> impl IntoView {
                         let room = name.clone();
                         let current = Memo::new(move |_| chat.with(|c| c.current == room));
                         let room = name.clone();
-                        let unread = Memo::new(move |_| chat.with(|c| c.rooms.get(&room).map_or(0, |t| t.unread)));
+                        // The room shown has its divider instead of a badge.
+                        let unread = Memo::new(move |_| chat.with(|c| {
+                            c.rooms.get(&room).filter(|_| c.current != room).map_or(0, |t| t.unread())
+                        }));
                         let room = name.clone();
                         let pick = move |_| {
                             if let Some(join) = chat.try_update(|c| c.open_room(&room)).flatten() {
@@ -140,7 +143,7 @@ fn Rooms(open: RwSignal<bool>) -> impl IntoView {
                                     <span class="hash" aria-hidden="true">"#"</span>
                                     <span class="room-name">{name.clone()}</span>
                                     <Show when=move || { unread.get() > 0 }>
-                                        <span class="badge" aria-label="unread">{unread}</span>
+                                        <span class="badge" data-testid="room-unread" aria-label="unread">{unread}</span>
                                     </Show>
                                     <Show when=move || !joined.get()>
                                         <span class="join-hint">"join"</span>

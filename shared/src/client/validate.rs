@@ -85,6 +85,10 @@ pub(super) fn validate(message: ClientMessage) -> Result<ClientMessage, DecodeEr
         ClientMessage::Typing { room } => ClientMessage::Typing {
             room: room_name(room)?,
         },
+        ClientMessage::Read { room, id } => ClientMessage::Read {
+            room: limits::validate_room(&room)?,
+            id: bounded_id("read", Some(id))?.unwrap_or_default(),
+        },
         other => validate_moderation(other)?,
     })
 }

@@ -3,7 +3,7 @@
 use super::HistoryItem;
 use crate::api::Role;
 use crate::error_code::ErrorCode;
-use crate::{UnixSeconds, UserId};
+use crate::{MessageId, UnixSeconds, UserId};
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -99,4 +99,22 @@ pub struct ErrorBody {
     /// Confab extension, `muted`: seconds left until then.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub seconds_left: Option<u64>,
+}
+
+/// Read markers of one room, as `reads` carries them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RoomReads {
+    pub room: String,
+    /// Your own marker: messages after it are unread.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub read_up_to: Option<MessageId>,
+    /// The other members present and the last message each has read.
+    pub markers: Vec<ReadMarker>,
+}
+
+/// The last message `user_id` has read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReadMarker {
+    pub user_id: UserId,
+    pub id: MessageId,
 }
