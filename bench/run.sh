@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs every benchmark workload against Confab and the minimal broadcaster, one fresh
 # server per run, and prints the figures BENCHMARKS.md reports.
-#   bench/run.sh [paced|max|heavy|conns|store|history|metrics|all]   (default: all)
+#   bench/run.sh [paced|max|heavy|conns|store|history|metrics|receipts|all]   (default: all)
 # Confab runs with per-connection rate limits lifted (the load is the point) and a
 # fresh database. For "max" the server is pinned to core 0 and the tool to core 1.
 set -euo pipefail
@@ -79,7 +79,28 @@ run() {
     done
     echo "== metrics: yardstick"; minimal 0,1
     tool 0,1 fanout --clients 200 --senders 20 --rate 10 --seconds 10; stop ;;
-  all) for w in paced max heavy conns store history; do run $w; done ;;
+  receipts)
+    # Typing and read receipts mixed in (issue 13), against the same chat without,
+    # alternately: "paced" as it is (200 > --big-room 100: nothing is fanned out),
+    # "paced" in a room under the big-room size (every event reaches everyone),
+    # and "max".
+    for i in 1 2 3 4 5; do
+      for extra in "" "--receipts"; do
+        echo "== receipts: paced, confab normal ${extra:-(chat only)} ($i)"; confab 0,1 normal
+        tool 0,1 fanout --clients 200 --senders 20 --rate 10 --seconds 10 $extra; stop
+        echo "== receipts: paced, small room, confab normal ${extra:-(chat only)} ($i)"
+        confab 0,1 normal --big-room 1000
+        tool 0,1 fanout --clients 200 --senders 20 --rate 10 --seconds 10 $extra; stop
+      done
+    done
+    for i in 1 2 3; do
+      for extra in "" "--receipts"; do
+        echo "== receipts: max, small room, confab normal ${extra:-(chat only)} ($i)"
+        confab 0 normal --big-room 1000
+        tool 1 fanout --clients 200 --senders 20 --rate 0 --window 16 --seconds 10 $extra; stop
+      done
+    done ;;
+  all) for w in paced max heavy conns store history receipts; do run $w; done ;;
   *) echo "unknown workload $1"; exit 2 ;;
   esac
 }

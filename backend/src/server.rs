@@ -120,7 +120,8 @@ fn ws_limits(config: &Config) -> ws::Limits {
 }
 
 /// Twice a second: lets sessions past their resume grace period go (with `leave`),
-/// and tells big rooms their new member counts.
+/// tells big rooms their new member counts, and rooms who read how far and who
+/// is typing.
 async fn expire_sessions(app: std::sync::Weak<AppState>) {
     let mut tick = tokio::time::interval(Duration::from_millis(500));
     loop {
@@ -130,6 +131,7 @@ async fn expire_sessions(app: std::sync::Weak<AppState>) {
             hub.expire(std::time::Instant::now());
             hub.announce_counts();
             hub.announce_reads();
+            hub.announce_typing();
         });
     }
 }

@@ -80,7 +80,11 @@ pub async fn run(common: &Common, args: Args) -> anyhow::Result<()> {
         },
         args.size,
         args.seconds,
-        if args.receipts { ", typing and reads" } else { "" },
+        if args.receipts {
+            ", typing and reads"
+        } else {
+            ""
+        },
         common.url
     );
     let started = Instant::now();
@@ -161,10 +165,6 @@ pub async fn run(common: &Common, args: Args) -> anyhow::Result<()> {
     for sender in senders {
         sent += sender.await??;
     }
-    let mut reads = 0;
-    for reporter in reporters {
-        reads += reporter.await??;
-    }
     let per_message = if args.echo {
         args.clients
     } else {
@@ -189,6 +189,12 @@ pub async fn run(common: &Common, args: Args) -> anyhow::Result<()> {
     let server_after = common.pid.and_then(|p| proc_stats::sample(&p.to_string()));
     let tool_after = proc_stats::sample("self");
     stop_tx.send(true)?;
+    // Only now: a reporter ends at its first tick past the deadline, up to a
+    // second later, which must not count as time spent delivering.
+    let mut reads = 0;
+    for reporter in reporters {
+        reads += reporter.await??;
+    }
 
     let mut total = Seen {
         received: 0,

@@ -189,7 +189,8 @@ pub enum ServerMessage {
     },
     /// Someone read up to message `id`: in `room` (not sent in big rooms), or, with
     /// no `room`, in your private conversation with `user_id` ("seen"). Coalesced:
-    /// catching up on many messages is one event.
+    /// catching up on many messages is one event, and when several readers of a
+    /// room moved within the same half second they come as one `reads`.
     Read {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         room: Option<String>,
@@ -197,9 +198,11 @@ pub enum ServerMessage {
         id: MessageId,
         timestamp: UnixSeconds,
     },
-    /// Where everyone in `room` has read to, after `room_joined` (and after
-    /// `general`'s history on connect): your own marker for unread counts, and
-    /// the other members' (none in big rooms).
+    /// Read markers of `room`. After `room_joined` (and after `general`'s history
+    /// on connect): `read_up_to`, your own marker, for unread counts, and the
+    /// markers of the others present (none in big rooms). Without `read_up_to`:
+    /// several readers moved at once (as many `read` events would say; yours is
+    /// among them if another tab of yours read).
     Reads {
         content: RoomReads,
         timestamp: UnixSeconds,

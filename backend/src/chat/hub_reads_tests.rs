@@ -112,6 +112,36 @@ fn catching_up_is_one_read_event_and_a_marker_never_moves_back() {
 }
 
 #[test]
+fn readers_who_moved_together_are_one_frame() {
+    let mut hub = Harness::new();
+    let mut ann = TestClient::join(&mut hub);
+    let bob = TestClient::join(&mut hub);
+    let cy = TestClient::join(&mut hub);
+    post(&mut hub, &ann, 2);
+    send(&mut hub, &bob, r#"{"type":"read","room":"general","id":2}"#);
+    send(&mut hub, &cy, r#"{"type":"read","room":"general","id":1}"#);
+    ann.drain();
+    hub.apply(Hub::announce_reads);
+    let frames = ann.drain();
+    assert_eq!(frames.len(), 1, "{frames:?}");
+    let moved = room_reads(&frames);
+    assert_eq!(moved[0].read_up_to, None, "nobody's own marker");
+    assert_eq!(
+        moved[0].markers,
+        [
+            ReadMarker {
+                user_id: bob.user(),
+                id: 2
+            },
+            ReadMarker {
+                user_id: cy.user(),
+                id: 1
+            }
+        ]
+    );
+}
+
+#[test]
 fn accounts_markers_are_stored_and_restored_guests_are_not() {
     let mut hub = Harness::new();
     let ann_id = hub.apply(|hub| hub.reserve_user_id());
@@ -162,7 +192,11 @@ fn joining_tells_where_everyone_present_has_read() {
     let reads = room_reads(&bob.drain());
     assert_eq!(reads.len(), 1);
     assert_eq!(reads[0].room, "random");
-    assert_eq!(reads[0].read_up_to, None, "bob has read nothing there");
+    assert_eq!(
+        reads[0].read_up_to,
+        Some(1),
+        "never read there: what is there on joining counts as read"
+    );
     assert_eq!(
         reads[0].markers,
         [ReadMarker {

@@ -23,11 +23,14 @@ fn typing_reaches_the_rooms_others_once_per_burst_and_again_after_a_send() {
     for _ in 0..3 {
         send(&mut hub, &ann, r#"{"type":"typing","room":"general"}"#);
     }
+    assert!(typing_from(&bob.drain()).is_empty(), "at the next tick");
+    hub.apply(Hub::announce_typing);
     assert_eq!(typing_from(&bob.drain()), [ann.user()], "once per burst");
     assert!(typing_from(&ann.drain()).is_empty(), "not to its sender");
     send(&mut hub, &ann, r#"{"type":"message","content":"hi"}"#);
     hub.commit(true);
     send(&mut hub, &ann, r#"{"type":"typing"}"#);
+    hub.apply(Hub::announce_typing);
     assert_eq!(
         typing_from(&bob.drain()),
         [ann.user()],
@@ -48,7 +51,23 @@ fn big_rooms_get_no_typing() {
         c.drain();
     }
     send(&mut hub, &clients[0], r#"{"type":"typing"}"#);
+    hub.apply(Hub::announce_typing);
     for c in &mut clients[1..] {
         assert!(typing_from(&c.drain()).is_empty());
     }
+}
+
+#[test]
+fn a_typing_overtaken_by_its_message_is_never_announced() {
+    let mut hub = Harness::new();
+    let ann = TestClient::join(&mut hub);
+    let mut bob = TestClient::join(&mut hub);
+    bob.drain();
+    send(&mut hub, &ann, r#"{"type":"typing"}"#);
+    send(&mut hub, &ann, r#"{"type":"message","content":"quick"}"#);
+    hub.commit(true);
+    hub.apply(Hub::announce_typing);
+    let frames = bob.drain();
+    assert!(typing_from(&frames).is_empty(), "{frames:?}");
+    assert_eq!(frames.len(), 1, "only the message: {frames:?}");
 }

@@ -55,6 +55,8 @@ impl Hub {
         }
         let (from_name, session) = (member.name().to_owned(), member.session());
         let r = self.rooms.get_mut(&room).expect("members' rooms exist");
+        // The message says more than a `typing` still waiting to be announced.
+        r.typing.remove(&user);
         let id = r.take_id();
         let stored = Arc::new(StoredMessage {
             room,

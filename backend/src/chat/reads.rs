@@ -4,10 +4,16 @@
 //! long as the guest.
 //!
 //! Markers change often (a reader catching up may report every message it
-//! scrolls past), so the hub does not tell the room, nor write the store, per
-//! report: [`Hub::announce_reads`] runs twice a second and sends one `read` per
-//! reader and room with where it got to, and one write with every account's
-//! moved markers. Catching up on 500 messages is one event.
+//! scrolls past, and every reader in a busy room reports about once a second),
+//! so the hub does not tell the room, nor write the store, per report:
+//! [`Hub::announce_reads`] runs twice a second and tells each room once where
+//! its readers got to: `read` when one reader moved, `reads` with all of them
+//! when several did. Catching up on 500 messages is one event, and a room of
+//! 200 active readers costs each member two frames a second, not 200: sent one
+//! `read` per reader, the receipts of 200 clients reading once a second cost a
+//! third more server CPU per delivered chat message than the chat itself
+//! (BENCHMARKS.md, "Typing and read receipts"). One store write carries every
+//! account's moved markers.
 
 use super::hub::Hub;
 use super::now_unix;
@@ -94,6 +100,7 @@ impl Hub {
                 .rooms
                 .get(&room)
                 .is_some_and(|r| r.members.len() <= self.settings.big_room);
+            let mut markers = Vec::new();
             for user in readers {
                 let Some(id) = self.reads.get(user, &room) else {
                     continue;
@@ -107,15 +114,11 @@ impl Hub {
                         up_to: id,
                     });
                 }
-                if small {
-                    let read = ServerMessage::Read {
-                        room: Some(room.clone()),
-                        user_id: user,
-                        id,
-                        timestamp: now_unix(),
-                    };
-                    self.broadcast_room(&room, &read, None);
-                }
+                markers.push(ReadMarker { user_id: user, id });
+            }
+            if small && !markers.is_empty() {
+                let moved = moved_frame(room.clone(), markers);
+                self.broadcast_room(&room, &moved, None);
             }
         }
         self.store_reads(stored);
@@ -147,8 +150,9 @@ impl Hub {
         }
     }
 
-    /// `reads` for `room` as `user` sees it: its own marker, and the markers of
-    /// the others present (none in a big room).
+    /// `reads` for `room` as `user` sees it: its own marker (where the room ends
+    /// now, if it never read there: what is there on joining counts as read), and
+    /// the markers of the others present (none in a big room).
     pub(super) fn reads_frame(&self, user: UserId, room: &str) -> ServerMessage {
         let r = &self.rooms[room];
         let markers = match r.members.len() <= self.settings.big_room {
@@ -168,10 +172,32 @@ impl Hub {
         ServerMessage::Reads {
             content: RoomReads {
                 room: room.to_owned(),
-                read_up_to: self.reads.get(user, room),
+                read_up_to: Some(self.reads.get(user, room).unwrap_or(r.last_id())),
                 markers,
             },
             timestamp: now_unix(),
         }
+    }
+}
+
+/// What a room hears of the readers that moved: `read` for one, `reads` for
+/// several (with no `read_up_to`: it is nobody's own marker).
+fn moved_frame(room: String, mut markers: Vec<ReadMarker>) -> ServerMessage {
+    if let [only] = markers.as_slice() {
+        return ServerMessage::Read {
+            room: Some(room),
+            user_id: only.user_id,
+            id: only.id,
+            timestamp: now_unix(),
+        };
+    }
+    markers.sort_by_key(|m| m.user_id);
+    ServerMessage::Reads {
+        content: RoomReads {
+            room,
+            read_up_to: None,
+            markers,
+        },
+        timestamp: now_unix(),
     }
 }

@@ -22,6 +22,8 @@ pub struct Room {
     pub quiet_since: Instant,
     /// Only moderators may post (announcements).
     pub read_only: bool,
+    /// Who said `typing` here since the last announcement (see `chat::typing`).
+    pub typing: BTreeSet<UserId>,
     recent: VecDeque<Arc<StoredMessage>>,
     next_id: MessageId,
     /// The `history` frame of the latest page, encoded once and shared by every
@@ -39,6 +41,7 @@ impl Room {
             count_changed: false,
             quiet_since: Instant::now(),
             read_only: false,
+            typing: BTreeSet::new(),
             recent: recent.into_iter().map(Arc::new).collect(),
             next_id,
             latest: None,

@@ -1,7 +1,15 @@
-//! Typing indicators: `typing` goes to the room's others at once and is never
-//! stored. Showing it, and letting it lapse after a few seconds or when its
-//! sender posts or leaves, is the clients' part; the server only keeps the
-//! stream thin.
+//! Typing indicators: `typing` goes to the room's others and is never stored.
+//! Showing it, and letting it lapse after a few seconds or when its sender posts
+//! or leaves, is the clients' part; the server only keeps the stream thin.
+//!
+//! It goes out at the next half-second tick ([`Hub::announce_typing`]), not at
+//! once, and not at all if the sender's message got there first: the message
+//! clears the line anyway. A client that says `typing` just before it sends (as
+//! a quick typist's does) would otherwise double the frames of a busy room:
+//! sent at once, `typing` before each of 200 messages a second to 200 readers
+//! cost a third more server CPU per delivered message (BENCHMARKS.md, "Typing
+//! and read receipts"). Half a second is nothing to someone watching a typing
+//! line.
 
 use super::hub::Hub;
 use super::now_unix;
@@ -47,12 +55,38 @@ impl Hub {
             return;
         }
         member.last_typing = Some((room.clone(), now));
-        let typing = ServerMessage::Typing {
-            room: room.clone(),
-            user_id: user,
-            user_name: member.name().to_owned(),
-            timestamp: now_unix(),
-        };
-        self.broadcast_room(&room, &typing, Some(user));
+        let r = self.rooms.get_mut(&room).expect("checked above");
+        r.typing.insert(user);
+    }
+
+    /// Tells each room who started typing since the last tick and has not posted
+    /// since (and is still there).
+    pub fn announce_typing(&mut self) {
+        let pending: Vec<(String, Vec<UserId>)> = self
+            .rooms
+            .iter_mut()
+            .filter(|(_, r)| !r.typing.is_empty())
+            .map(|(name, r)| {
+                (
+                    name.clone(),
+                    std::mem::take(&mut r.typing).into_iter().collect(),
+                )
+            })
+            .collect();
+        for (room, typists) in pending {
+            for user in typists {
+                let Some(member) = self.members.get(&user).filter(|m| m.rooms.contains(&room))
+                else {
+                    continue;
+                };
+                let typing = ServerMessage::Typing {
+                    room: room.clone(),
+                    user_id: user,
+                    user_name: member.name().to_owned(),
+                    timestamp: now_unix(),
+                };
+                self.broadcast_room(&room, &typing, Some(user));
+            }
+        }
     }
 }

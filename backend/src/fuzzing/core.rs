@@ -138,6 +138,7 @@ pub fn core_sequence(data: &[u8]) {
             _ => world.hub.apply(|hub| {
                 hub.announce_counts();
                 hub.announce_reads();
+                hub.announce_typing();
             }),
         }
         let now = world.now;

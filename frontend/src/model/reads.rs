@@ -41,17 +41,21 @@ impl Timeline {
 }
 
 impl Chat {
-    /// `reads`: our marker and the others' for a room just joined (or `general`
-    /// on connect). Never read there before: everything held counts as read.
+    /// `reads`: with `read_up_to`, our marker and the others' for a room just
+    /// joined (or `general` on connect); without, several readers that moved at
+    /// once, as so many `read`s.
     pub(super) fn on_reads(&mut self, reads: RoomReads) {
+        let Some(joined) = reads.read_up_to else {
+            for marker in reads.markers {
+                self.on_read(Some(reads.room.clone()), marker.user_id, marker.id);
+            }
+            return;
+        };
         let current = self.current == reads.room;
         let Some(t) = self.rooms.get_mut(&reads.room) else {
             return;
         };
-        match reads.read_up_to.or(t.last_id()) {
-            Some(id) => t.mark_read(id),
-            None => t.read_up_to = Some(0),
-        }
+        t.mark_read(joined);
         t.markers = reads.markers.iter().map(|m| (m.user_id, m.id)).collect();
         if current && t.divider.is_none() {
             t.place_divider();

@@ -55,13 +55,18 @@ fn our_marker_gives_the_unread_count_and_the_divider() {
 }
 
 #[test]
-fn never_read_before_means_what_is_held_counts_as_read() {
+fn several_readers_at_once_move_like_so_many_reads() {
     let mut chat = room_with_four();
-    chat.apply(reads("general", None, &[]));
+    chat.apply(reads("general", Some(2), &[(2, 1)]));
+    chat.apply(reads("general", None, &[(1, 4), (2, 3), (3, 4)]));
+    assert_eq!(
+        chat.timeline().read_up_to,
+        Some(4),
+        "ours, from another tab"
+    );
+    assert_eq!(chat.timeline().markers.get(&2), Some(&3));
+    assert_eq!(chat.timeline().markers.get(&3), Some(&4));
     assert_eq!(chat.timeline().unread(), 0);
-    assert_eq!(chat.divider_key(), None);
-    chat.apply(message(2, 5, "new", None));
-    assert_eq!(chat.timeline().unread(), 1);
 }
 
 #[test]

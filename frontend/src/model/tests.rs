@@ -87,7 +87,7 @@ fn joined(chat: &mut Chat) {
         room: None,
         total: None,
     });
-    chat.apply(reads("general", None, &[]));
+    chat.apply(reads("general", Some(0), &[]));
 }
 
 fn reads(

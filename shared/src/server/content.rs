@@ -105,7 +105,8 @@ pub struct ErrorBody {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RoomReads {
     pub room: String,
-    /// Your own marker: messages after it are unread.
+    /// Your own marker: messages after it are unread. Absent when this frame only
+    /// tells of readers who moved.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub read_up_to: Option<MessageId>,
     /// The other members present and the last message each has read.
