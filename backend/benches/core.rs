@@ -52,6 +52,7 @@ fn route(c: &mut Criterion) {
             name: "general".into(),
             read_only: false,
             recent: vec![],
+            last_position: 0,
         }],
         max_user_id: 0,
         ..Snapshot::default()
@@ -80,6 +81,8 @@ fn route(c: &mut Criterion) {
                 txn_id: None,
                 session: 1,
                 deleted: false,
+                edited_at: None,
+                rev: 0,
             };
             hub.committed(&[Write::Message(Arc::new(message))], true);
             for queue in &queues {

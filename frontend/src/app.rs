@@ -14,6 +14,8 @@ use leptos::prelude::*;
 pub struct Ctx {
     pub chat: RwSignal<Chat>,
     pub connection: Connection,
+    /// The id of our message being edited in place, if any.
+    pub editing: RwSignal<Option<confab_shared::MessageId>>,
 }
 
 #[component]
@@ -21,7 +23,12 @@ pub fn App() -> impl IntoView {
     let chat = RwSignal::new(Chat::new(browser::saved_name()));
     let unread = RwSignal::new(0u32);
     let connection = connection::start(chat, unread);
-    provide_context(Ctx { chat, connection });
+    let editing = RwSignal::new(None);
+    provide_context(Ctx {
+        chat,
+        connection,
+        editing,
+    });
 
     Effect::new(move |_| {
         let n = unread.get();

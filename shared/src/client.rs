@@ -133,6 +133,13 @@ pub enum ClientMessage {
         room: String,
         id: MessageId,
     },
+    /// `{"type":"edit_message","room":"general","id":42,"content":"fixed"}`: your
+    /// own message gets new text; everyone in the room sees it "(edited)".
+    EditMessage {
+        room: String,
+        id: MessageId,
+        content: String,
+    },
     /// Owners and admins: gives account `user_id` a role.
     GrantRole {
         user_id: UserId,
@@ -194,6 +201,7 @@ impl ClientMessage {
             ClientMessage::GetAudit { .. } => "get_audit",
             ClientMessage::Typing { .. } => "typing",
             ClientMessage::Read { .. } => "read",
+            ClientMessage::EditMessage { .. } => "edit_message",
         }
     }
 
@@ -244,7 +252,7 @@ impl DecodeError {
 /// 64-bit integers, and paging computes `id + 1`.
 pub const MAX_ID: u64 = i64::MAX as u64;
 
-const KNOWN_TYPES: [&str; 24] = [
+const KNOWN_TYPES: [&str; 25] = [
     "message",
     "set_name",
     "private_message",
@@ -269,6 +277,7 @@ const KNOWN_TYPES: [&str; 24] = [
     "get_audit",
     "typing",
     "read",
+    "edit_message",
 ];
 
 /// Parses and validates one text frame from a client.

@@ -277,6 +277,11 @@ fn every_variant() -> Vec<ClientMessage> {
             room: room(),
             id: 4,
         },
+        ClientMessage::EditMessage {
+            room: room(),
+            id: 4,
+            content: "fixed".into(),
+        },
     ]
 }
 
@@ -310,7 +315,8 @@ fn known_types_are_exactly_the_enums_tags() {
             | ClientMessage::RevokeRole { .. }
             | ClientMessage::GetAudit { .. }
             | ClientMessage::Typing { .. }
-            | ClientMessage::Read { .. } => message,
+            | ClientMessage::Read { .. }
+            | ClientMessage::EditMessage { .. } => message,
         }));
         let wire: Value = serde_json::from_str(&message.encode()).unwrap();
         assert_eq!(wire["type"], message.tag());
@@ -381,4 +387,17 @@ fn a_read_marker_names_a_room_and_a_bounded_id() {
     assert_eq!(decode(no_room).unwrap_err().code(), ErrorCode::InvalidField);
     let bad_room = r#"{"type":"read","room":"<b>x</b>","id":1}"#;
     assert_eq!(decode(bad_room).unwrap_err().code(), ErrorCode::InvalidRoom);
+}
+
+#[test]
+fn an_edit_is_checked_as_a_message_is() {
+    let empty = r#"{"type":"edit_message","room":"general","id":3,"content":"   "}"#;
+    assert_eq!(decode(empty).unwrap_err().code(), ErrorCode::InvalidContent);
+    let huge = format!(
+        r#"{{"type":"edit_message","room":"general","id":3,"content":"{}"}}"#,
+        "x".repeat(limits::MAX_CONTENT_BYTES + 1)
+    );
+    assert_eq!(decode(&huge).unwrap_err().code(), ErrorCode::TooLarge);
+    let no_id = r#"{"type":"edit_message","room":"general","content":"x"}"#;
+    assert_eq!(decode(no_id).unwrap_err().code(), ErrorCode::InvalidField);
 }

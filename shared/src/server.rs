@@ -211,6 +211,20 @@ pub enum ServerMessage {
     MessageDeleted {
         room: String,
         id: MessageId,
+        /// Where the deletion stands in the room's sequence of ids (see
+        /// [`HistoryItem::rev`]): a catch-up from before it brings the tombstone.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        rev: Option<MessageId>,
+        timestamp: UnixSeconds,
+    },
+    /// Its sender changed message `id`: show `content`, marked "(edited)".
+    MessageEdited {
+        room: String,
+        id: MessageId,
+        content: String,
+        edited_at: UnixSeconds,
+        /// As in `message_deleted`.
+        rev: MessageId,
         timestamp: UnixSeconds,
     },
     /// An account's role changed; sent to everyone, for badges.
@@ -329,6 +343,24 @@ pub struct HistoryItem {
     /// Confab extension: deleted by its sender or a moderator; `content` is empty.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub deleted: bool,
+    /// Confab extension: when its sender last edited it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub edited_at: Option<UnixSeconds>,
+    /// Confab extension, on a message changed (edited, deleted) after it was
+    /// sent: the id the room's sequence was at when it last changed. A catch-up
+    /// (`get_history` with `after_id`) returns every message whose id *or* `rev`
+    /// is past `after_id`, ordered by the larger, so the changes a client missed
+    /// come back with the messages it missed; it continues from the last item's
+    /// larger of the two.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rev: Option<MessageId>,
+}
+
+impl HistoryItem {
+    /// Where this item stands in the room's sequence: its id, or its last change.
+    pub fn position(&self) -> MessageId {
+        self.rev.map_or(self.id, |rev| rev.max(self.id))
+    }
 }
 
 /// The `type` of a [`HistoryItem`]: always `"message"`.

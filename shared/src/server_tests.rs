@@ -133,6 +133,8 @@ fn history_items_look_like_message_events_plus_id() {
         content: "hi".into(),
         timestamp: 5,
         deleted: false,
+        edited_at: None,
+        rev: None,
     };
     assert_eq!(
         serde_json::to_value(&item).unwrap(),
@@ -183,6 +185,8 @@ fn every_frame_round_trips() {
                     content: "hi".into(),
                     timestamp: 1,
                     deleted: false,
+                    edited_at: None,
+                    rev: None,
                 }],
             },
             timestamp: 1,

@@ -61,6 +61,9 @@ impl Hub {
             (Followup::Delete { user, .. }, Answer::Message(Ok(found))) => {
                 self.delete_found(user, found);
             }
+            (Followup::Edit { user, content, .. }, Answer::Message(Ok(found))) => {
+                self.edit_found(user, content, found);
+            }
             (Followup::Audit { user, .. }, Answer::Audit(Ok(entries))) => {
                 let frame = ServerMessage::Audit {
                     content: AuditPage { entries },

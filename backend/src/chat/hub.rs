@@ -123,6 +123,7 @@ impl Hub {
         for stored in snapshot.rooms {
             let mut room = Room::restore(stored.recent);
             room.read_only = stored.read_only;
+            room.changed_before(stored.last_position);
             hub.add_room(stored.name, room);
         }
         if !hub.rooms.contains_key(DEFAULT_ROOM) {
@@ -283,6 +284,9 @@ impl Hub {
                 self.resolve_room(room.as_deref().unwrap_or(DEFAULT_ROOM)),
             ),
             ClientMessage::Read { room, id } => self.read(user, self.resolve_room(&room), id),
+            ClientMessage::EditMessage { room, id, content } => {
+                return self.edit_message(user, self.resolve_room(&room), id, content);
+            }
             // Named one by one, so a new request type cannot land here unhandled.
             moderation @ (ClientMessage::Kick { .. }
             | ClientMessage::Mute { .. }

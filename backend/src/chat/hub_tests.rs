@@ -55,6 +55,7 @@ impl Harness {
                     name: name.into(),
                     read_only: false,
                     recent: vec![],
+                    last_position: 0,
                 })
                 .into(),
             max_user_id: 0,
@@ -839,6 +840,8 @@ fn empty_silent_rooms_are_archived_and_come_back_with_their_history() {
         txn_id: None,
         session: 1,
         deleted: false,
+        edited_at: None,
+        rev: 0,
     };
     hub.complete(followup, Answer::Messages(Ok(vec![first])));
     assert!(matches!(ann.drain().as_slice(),
@@ -991,3 +994,6 @@ mod typing;
 
 #[path = "hub_reads_tests.rs"]
 mod reads;
+
+#[path = "hub_edit_tests.rs"]
+mod edits;

@@ -43,12 +43,17 @@ impl Moderation {
                 self.roles.insert(*user_id, *role);
             }
             ModerationWrite::DeleteMessage {
-                room, id, audit, ..
+                room,
+                id,
+                audit,
+                rev,
+                ..
             } => {
                 let found = rooms.get_mut(room).and_then(|(_, m)| m.get_mut(id));
                 if let Some(message) = found {
                     message.content.clear();
                     message.deleted = true;
+                    message.rev = *rev;
                 }
                 self.audit.extend(audit.iter().cloned());
             }
@@ -104,7 +109,8 @@ impl Store for MemoryStore {
             let mut snapshot = Snapshot::default();
             for (name, (archived, messages)) in rooms.iter() {
                 if *archived {
-                    let next_id = messages.keys().max().map_or(1, |id| id + 1);
+                    let last = messages.values().map(StoredMessage::position).max();
+                    let next_id = last.map_or(1, |id| id + 1);
                     snapshot.archived.push(ArchivedRoom {
                         name: name.clone(),
                         next_id,
@@ -113,10 +119,12 @@ impl Store for MemoryStore {
                 }
                 let skip = messages.len().saturating_sub(recent_per_room as usize);
                 let recent = messages.values().skip(skip).cloned().collect();
+                let last_position = messages.values().map(StoredMessage::position).max();
                 snapshot.rooms.push(StoredRoom {
                     name: name.clone(),
                     read_only: false,
                     recent,
+                    last_position: last_position.unwrap_or(0),
                 });
             }
             let moderation = self.moderation.lock().expect("not poisoned");
@@ -169,6 +177,16 @@ impl Store for MemoryStore {
                         let marker = reads.entry((*user, *with_id)).or_default();
                         *marker = (*marker).max(*up_to);
                     }
+                    Write::Edit(edit) => {
+                        let found = rooms
+                            .get_mut(&edit.room)
+                            .and_then(|(_, m)| m.get_mut(&edit.id));
+                        if let Some(message) = found {
+                            message.content.clone_from(&edit.content);
+                            message.edited_at = Some(edit.edited_at);
+                            message.rev = edit.rev;
+                        }
+                    }
                     Write::RoomReads(marks) => {
                         let mut reads = self.room_reads.lock().unwrap();
                         for mark in marks {
@@ -211,11 +229,14 @@ impl Store for MemoryStore {
                     .map(|(_, m)| m.clone())
                     .collect(),
                 Range::After(id) => {
-                    return Ok(messages
-                        .range(id + 1..)
-                        .take(limit)
-                        .map(|(_, m)| m.clone())
-                        .collect());
+                    let mut found: Vec<_> = messages
+                        .values()
+                        .filter(|m| m.position() > id)
+                        .cloned()
+                        .collect();
+                    found.sort_by_key(StoredMessage::position);
+                    found.truncate(limit);
+                    return Ok(found);
                 }
             };
             Ok(found.into_iter().rev().collect())

@@ -68,6 +68,8 @@ impl Hub {
             txn_id: txn_id.clone(),
             session,
             deleted: false,
+            edited_at: None,
+            rev: 0,
         });
         match self.persist.try_send(Write::Message(stored.clone())) {
             Ok(()) => {
@@ -107,6 +109,7 @@ impl Hub {
             match write {
                 Write::Room { name, by, .. } => self.room_committed(name, *by, stored),
                 Write::Moderation(write) => self.moderation_committed(write, stored),
+                Write::Edit(edit) => self.edit_committed(edit, stored),
                 Write::ArchiveRoom { .. } | Write::Session(_) | Write::RoomReads(_) => {}
                 Write::PrivateRead {
                     user,

@@ -14,6 +14,7 @@ pub mod commit;
 mod connect;
 pub mod credentials;
 mod directory;
+mod edits;
 mod events;
 mod followup;
 mod hub;

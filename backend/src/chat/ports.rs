@@ -33,6 +33,10 @@ pub struct StoredMessage {
     pub session: u64,
     /// Deleted: a tombstone, its content gone.
     pub deleted: bool,
+    /// When its sender last edited it.
+    pub edited_at: Option<UnixSeconds>,
+    /// The room's id when it last changed (edited, deleted); 0 if never.
+    pub rev: MessageId,
 }
 
 impl StoredMessage {
@@ -46,8 +50,28 @@ impl StoredMessage {
             content: self.content.clone(),
             timestamp: self.timestamp,
             deleted: self.deleted,
+            edited_at: self.edited_at,
+            rev: (self.rev > 0).then_some(self.rev),
         }
     }
+
+    /// Where it stands in its room's sequence: its id, or its last change.
+    pub fn position(&self) -> MessageId {
+        self.id.max(self.rev)
+    }
+}
+
+/// A message's new text, from its sender.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MessageEdit {
+    pub room: String,
+    pub id: MessageId,
+    pub content: String,
+    pub edited_at: UnixSeconds,
+    /// The id the room's sequence gave this change.
+    pub rev: MessageId,
+    /// Who asked (the sender), to hear of a failure.
+    pub by: UserId,
 }
 
 /// A private message between accounts, as stored.
@@ -128,6 +152,8 @@ pub enum Write {
     RoomReads(Vec<RoomRead>),
     /// Moderation (see [`super::moderation`]).
     Moderation(ModerationWrite),
+    /// A sender's edit of its message.
+    Edit(MessageEdit),
 }
 
 /// Account `user` has read `room` up to message `up_to`. The store keeps the
@@ -171,6 +197,8 @@ pub struct ArchivedRoom {
 pub enum Range {
     Latest,
     Before(MessageId),
+    /// A catch-up: messages whose id *or* last change is past this id, in the
+    /// order of the larger ([`StoredMessage::position`]).
     After(MessageId),
 }
 
@@ -182,6 +210,8 @@ pub struct StoredRoom {
     pub read_only: bool,
     /// Its latest messages, oldest first.
     pub recent: Vec<StoredMessage>,
+    /// The largest id or `rev` of any of its messages: the next id comes after.
+    pub last_position: MessageId,
 }
 
 /// Everything the hub needs at start-up.

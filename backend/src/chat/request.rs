@@ -46,6 +46,13 @@ pub enum Followup {
         room: String,
         id: MessageId,
     },
+    /// Editing a message older than the room keeps in memory: find it first.
+    Edit {
+        user: UserId,
+        room: String,
+        id: MessageId,
+        content: String,
+    },
     /// A page of the audit log.
     Audit {
         user: UserId,
@@ -64,6 +71,7 @@ impl Followup {
             | Followup::PrivateHistory { user, .. }
             | Followup::Conversations { user }
             | Followup::Delete { user, .. }
+            | Followup::Edit { user, .. }
             | Followup::Audit { user, .. } => *user,
         }
     }
@@ -102,7 +110,9 @@ impl Followup {
             Followup::Conversations { user } => {
                 Answer::Conversations(store.conversations(*user).await)
             }
-            Followup::Delete { room, id, .. } => Answer::Message(store.message(room, *id).await),
+            Followup::Delete { room, id, .. } | Followup::Edit { room, id, .. } => {
+                Answer::Message(store.message(room, *id).await)
+            }
             Followup::Audit {
                 before_id, limit, ..
             } => Answer::Audit(store.audit(*before_id, None, *limit).await),

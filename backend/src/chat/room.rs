@@ -26,6 +26,9 @@ pub struct Room {
     pub typing: BTreeSet<UserId>,
     recent: VecDeque<Arc<StoredMessage>>,
     next_id: MessageId,
+    /// The last change (edit, deletion) to a message memory no longer holds, or
+    /// may not hold: a catch-up from before it must ask the store.
+    changed_outside: MessageId,
     /// The `history` frame of the latest page, encoded once and shared by every
     /// newcomer until the next message; a room full of large messages would
     /// otherwise cost one large encoding per connection.
@@ -44,6 +47,7 @@ impl Room {
             typing: BTreeSet::new(),
             recent: recent.into_iter().map(Arc::new).collect(),
             next_id,
+            changed_outside: 0,
             latest: None,
         }
     }
@@ -71,6 +75,14 @@ impl Room {
         self.next_id = self.next_id.max(next_id);
     }
 
+    /// Restored from the store, whose messages (in memory or not) may have
+    /// changed up to `last_position`: ids go on after it, and a catch-up from
+    /// before it asks the store.
+    pub fn changed_before(&mut self, last_position: MessageId) {
+        self.skip_ids_below(last_position + 1);
+        self.changed_outside = self.changed_outside.max(last_position);
+    }
+
     /// Something happened here: the room is not idle.
     pub fn touch(&mut self) {
         self.quiet_since = Instant::now();
@@ -78,8 +90,10 @@ impl Room {
 
     pub fn remember(&mut self, message: Arc<StoredMessage>) {
         self.recent.push_back(message);
-        if self.recent.len() > MAX_HISTORY as usize {
-            self.recent.pop_front();
+        if self.recent.len() > MAX_HISTORY as usize
+            && let Some(gone) = self.recent.pop_front()
+        {
+            self.changed_outside = self.changed_outside.max(gone.rev);
         }
         self.latest = None;
         self.touch();
@@ -91,17 +105,32 @@ impl Room {
         Some(&self.recent[at])
     }
 
-    /// Message `id`, if still in memory, becomes a tombstone.
-    pub fn tombstone(&mut self, id: MessageId) {
+    /// Message `id` becomes a tombstone, changed at `rev`.
+    pub fn tombstone(&mut self, id: MessageId, rev: MessageId) {
+        self.change(id, rev, |m| {
+            m.content.clear();
+            m.deleted = true;
+        });
+    }
+
+    /// Message `id` (its sender's) has new text, changed at `rev`.
+    pub fn edit(&mut self, edit: &super::ports::MessageEdit) {
+        self.change(edit.id, edit.rev, |m| {
+            m.content.clone_from(&edit.content);
+            m.edited_at = Some(edit.edited_at);
+        });
+    }
+
+    /// Changes message `id` in memory, or notes that memory missed a change.
+    fn change(&mut self, id: MessageId, rev: MessageId, how: impl FnOnce(&mut StoredMessage)) {
         let Ok(at) = self.recent.binary_search_by_key(&id, |m| m.id) else {
+            self.changed_outside = self.changed_outside.max(rev);
             return;
         };
-        let tombstone = StoredMessage {
-            content: String::new(),
-            deleted: true,
-            ..(*self.recent[at]).clone()
-        };
-        self.recent[at] = Arc::new(tombstone);
+        let mut changed = (*self.recent[at]).clone();
+        how(&mut changed);
+        changed.rev = rev;
+        self.recent[at] = Arc::new(changed);
         self.latest = None;
     }
 
@@ -128,13 +157,21 @@ impl Room {
         let oldest_kept = self.recent.front().map(|m| m.id);
         let selected: Vec<_> = match range {
             Range::Latest => self.recent.iter().rev().take(limit).rev().collect(),
-            // Memory holds every message after `after` if it holds the one after it.
-            Range::After(after) if oldest_kept.is_none_or(|oldest| oldest <= after + 1) => self
-                .recent
-                .iter()
-                .filter(|m| m.id > after)
-                .take(limit)
-                .collect(),
+            // Memory holds every message after `after` if it holds the one after it,
+            // and every change since if none was to a message it does not hold.
+            Range::After(after)
+                if oldest_kept.is_none_or(|oldest| oldest <= after + 1)
+                    && self.changed_outside <= after =>
+            {
+                let mut found: Vec<_> = self
+                    .recent
+                    .iter()
+                    .filter(|m| m.position() > after)
+                    .collect();
+                found.sort_by_key(|m| m.position());
+                found.truncate(limit);
+                found
+            }
             Range::Before(before) => {
                 let older: Vec<_> = self.recent.iter().filter(|m| m.id < before).collect();
                 // Enough in memory, or memory reaches back to the room's first message.
@@ -220,6 +257,8 @@ mod tests {
             txn_id: None,
             session: 1,
             deleted: false,
+            edited_at: None,
+            rev: 0,
         }
     }
 

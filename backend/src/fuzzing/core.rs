@@ -106,9 +106,10 @@ fn frame(choices: &mut Choices) -> String {
         9 => serde_json::json!({"type":"get_stats"}),
         10 => serde_json::json!({"type":"list_rooms"}),
         // Drawn here, not above, so earlier corpus inputs keep their meaning.
-        _ => match choices.pick(3) {
+        _ => match choices.pick(4) {
             0 => serde_json::json!({"type":"read","room":room,"id":n}),
             1 => serde_json::json!({"type":"typing","room":room}),
+            2 => serde_json::json!({"type":"edit_message","room":room,"id":n,"content":text}),
             _ => return text,
         },
     };

@@ -72,8 +72,9 @@ impl SqliteStore {
     }
 }
 
-const COLUMNS: &str = "room, id, from_id, from_name, content, timestamp, txn_id, session, deleted";
-/// A new message is never deleted: `deleted` takes its default.
+const COLUMNS: &str =
+    "room, id, from_id, from_name, content, timestamp, txn_id, session, deleted, edited_at, rev";
+/// A new message is never deleted nor edited: those columns take their defaults.
 const INSERT_COLUMNS: &str = "room, id, from_id, from_name, content, timestamp, txn_id, session";
 
 fn message(row: &SqliteRow) -> StoredMessage {
@@ -87,26 +88,9 @@ fn message(row: &SqliteRow) -> StoredMessage {
         txn_id: row.get("txn_id"),
         session: row.get::<i64, _>("session") as u64,
         deleted: row.get("deleted"),
+        edited_at: row.get("edited_at"),
+        rev: row.get::<i64, _>("rev") as u64,
     }
-}
-
-/// The token-signing secret: made on first use, then always the same.
-async fn secret(pool: &SqlitePool) -> Result<[u8; 32], StoreError> {
-    let mut fresh = [0u8; 32];
-    fresh[..16].copy_from_slice(uuid::Uuid::new_v4().as_bytes());
-    fresh[16..].copy_from_slice(uuid::Uuid::new_v4().as_bytes());
-    sqlx::query("INSERT OR IGNORE INTO secrets (name, value) VALUES ('resume_tokens', ?)")
-        .bind(&fresh[..])
-        .execute(pool)
-        .await?;
-    let stored: Vec<u8> =
-        sqlx::query_scalar("SELECT value FROM secrets WHERE name = 'resume_tokens'")
-            .fetch_one(pool)
-            .await?;
-    let mut secret = [0u8; 32];
-    let n = stored.len().min(32);
-    secret[..n].copy_from_slice(&stored[..n]);
-    Ok(secret)
 }
 
 /// Inserts `messages` (at least one) with one multi-row `INSERT`. A batch is at
@@ -142,7 +126,7 @@ impl Store for SqliteStore {
             .fetch_all(&self.pool)
             .await?;
             let archived = sqlx::query(
-                "SELECT r.name, COALESCE(MAX(m.id), 0) AS last FROM rooms r \
+                "SELECT r.name, COALESCE(MAX(max(m.id, m.rev)), 0) AS last FROM rooms r \
                  LEFT JOIN messages m ON m.room = r.name \
                  WHERE r.archived_at IS NOT NULL GROUP BY r.name",
             )
@@ -157,10 +141,17 @@ impl Store for SqliteStore {
             let mut rooms = Vec::with_capacity(names.len());
             for (name, read_only) in names {
                 let recent = self.history(&name, Range::Latest, recent_per_room).await?;
+                let last_position: i64 = sqlx::query_scalar(
+                    "SELECT COALESCE(MAX(max(id, rev)), 0) FROM messages WHERE room = ?",
+                )
+                .bind(&name)
+                .fetch_one(&self.pool)
+                .await?;
                 rooms.push(StoredRoom {
                     name,
                     read_only,
                     recent,
+                    last_position: last_position as u64,
                 });
             }
             let now = crate::chat::now_unix();
@@ -187,7 +178,7 @@ impl Store for SqliteStore {
                 rooms,
                 max_user_id: max_user_id as u64,
                 archived,
-                secret: secret(&self.pool).await?,
+                secret: sqlite_sessions::secret(&self.pool).await?,
                 accounts,
                 max_private_id: sqlite_private::max_id(&self.pool).await?,
                 roles,
@@ -262,6 +253,15 @@ impl Store for SqliteStore {
                         sqlite_moderation::write(&mut tx, write).await?;
                         continue;
                     }
+                    Write::Edit(edit) => sqlx::query(
+                        "UPDATE messages SET content = ?, edited_at = ?, rev = ? \
+                         WHERE room = ? AND id = ?",
+                    )
+                    .bind(&edit.content)
+                    .bind(edit.edited_at)
+                    .bind(edit.rev as i64)
+                    .bind(&edit.room)
+                    .bind(edit.id as i64),
                     Write::RoomReads(reads) => {
                         sqlite_reads::upsert(&mut tx, reads).await?;
                         continue;
@@ -285,14 +285,15 @@ impl Store for SqliteStore {
         limit: u32,
     ) -> BoxFuture<'a, Result<Vec<StoredMessage>, StoreError>> {
         Box::pin(async move {
-            let (filter, bound, newest_first) = match range {
-                Range::Latest => ("", i64::MAX, true),
-                Range::Before(id) => ("AND id < ?", id as i64, true),
-                Range::After(id) => ("AND id > ?", id as i64, false),
+            // `max(id, rev)` exactly as the index `messages_position` has it.
+            let (filter, bound, order) = match range {
+                Range::Latest => ("", i64::MAX, "id DESC"),
+                Range::Before(id) => ("AND id < ?", id as i64, "id DESC"),
+                Range::After(id) => ("AND max(id, rev) > ?", id as i64, "max(id, rev) ASC"),
             };
-            let order = if newest_first { "DESC" } else { "ASC" };
+            let newest_first = !matches!(range, Range::After(_));
             let sql = format!(
-                "SELECT {COLUMNS} FROM messages WHERE room = ? {filter} ORDER BY id {order} LIMIT ?"
+                "SELECT {COLUMNS} FROM messages WHERE room = ? {filter} ORDER BY {order} LIMIT ?"
             );
             let mut query = sqlx::query(&sql).bind(room);
             if !filter.is_empty() {

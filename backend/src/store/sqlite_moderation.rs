@@ -54,14 +54,21 @@ pub(super) async fn write(
             .bind(at_ms)
             .bind(*user_id as i64),
         ModerationWrite::DeleteMessage {
-            room, id, audit, ..
+            room,
+            id,
+            audit,
+            rev,
+            ..
         } => {
             if let Some(entry) = audit {
                 insert_audit(tx, entry).await?;
             }
-            sqlx::query("UPDATE messages SET content = '', deleted = 1 WHERE room = ? AND id = ?")
-                .bind(room)
-                .bind(*id as i64)
+            sqlx::query(
+                "UPDATE messages SET content = '', deleted = 1, rev = ? WHERE room = ? AND id = ?",
+            )
+            .bind(*rev as i64)
+            .bind(room)
+            .bind(*id as i64)
         }
         ModerationWrite::Audit(entry) => return insert_audit(tx, entry).await,
     };

@@ -61,3 +61,22 @@ pub(super) async fn prune(pool: &SqlitePool, before: UnixSeconds) -> Result<(), 
     .map_err(|e| StoreError::new("pruning sessions", e))?;
     Ok(())
 }
+
+/// The token-signing secret: made on first use, then always the same.
+pub(super) async fn secret(pool: &SqlitePool) -> Result<[u8; 32], StoreError> {
+    let mut fresh = [0u8; 32];
+    fresh[..16].copy_from_slice(uuid::Uuid::new_v4().as_bytes());
+    fresh[16..].copy_from_slice(uuid::Uuid::new_v4().as_bytes());
+    sqlx::query("INSERT OR IGNORE INTO secrets (name, value) VALUES ('resume_tokens', ?)")
+        .bind(&fresh[..])
+        .execute(pool)
+        .await?;
+    let stored: Vec<u8> =
+        sqlx::query_scalar("SELECT value FROM secrets WHERE name = 'resume_tokens'")
+            .fetch_one(pool)
+            .await?;
+    let mut secret = [0u8; 32];
+    let n = stored.len().min(32);
+    secret[..n].copy_from_slice(&stored[..n]);
+    Ok(secret)
+}

@@ -13,6 +13,8 @@ fn message(room: &str, id: u64) -> Write {
         txn_id: Some(format!("t{id}")),
         session: 9,
         deleted: false,
+        edited_at: None,
+        rev: 0,
     }))
 }
 

@@ -171,7 +171,16 @@ impl Chat {
                 self.on_muted(mute, timestamp);
             }
             ServerMessage::Unmuted { room, timestamp } => self.on_unmuted(room, timestamp),
-            ServerMessage::MessageDeleted { room, id, .. } => self.on_message_deleted(&room, id),
+            ServerMessage::MessageDeleted { room, id, rev, .. } => {
+                self.on_message_deleted(&room, id, rev.unwrap_or(0))
+            }
+            ServerMessage::MessageEdited {
+                room,
+                id,
+                content,
+                rev,
+                ..
+            } => self.on_message_edited(&room, id, content, rev),
             ServerMessage::Read {
                 room, user_id, id, ..
             } => self.on_read(room, user_id, id),

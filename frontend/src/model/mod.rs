@@ -2,8 +2,10 @@
 //! (who is where, which message is whose, what is still unconfirmed, what to ask
 //! after a reconnect) are unit-tested natively. The UI keeps one `Chat` in a signal.
 
+mod edits;
 mod events;
 mod moderation;
+mod paging;
 mod private;
 mod reads;
 mod timeline;
@@ -16,8 +18,8 @@ pub use reads::Readers;
 pub use timeline::Timeline;
 
 use confab_shared::client::ClientMessage;
-use confab_shared::limits::{DEFAULT_ROOM, MAX_HISTORY};
-use confab_shared::server::{HistoryItem, RoomInfo};
+use confab_shared::limits::DEFAULT_ROOM;
+use confab_shared::server::RoomInfo;
 use confab_shared::{MessageId, UnixSeconds, UserId};
 use std::collections::BTreeMap;
 
@@ -74,6 +76,11 @@ pub struct Entry {
     pub delivery: Delivery,
     /// Deleted by its sender or a moderator: shown as removed, its text gone.
     pub deleted: bool,
+    /// Edited by its sender: shown "(edited)".
+    pub edited: bool,
+    /// Where its last change stands in the room's sequence (0: never changed):
+    /// an older copy of the message never overwrites a newer one.
+    pub rev: MessageId,
 }
 
 /// What the connection should do after a frame is applied.
@@ -150,73 +157,6 @@ impl Chat {
             .expect("the current room is joined")
     }
 
-    /// What to send once (re)connected: our name, our rooms, what we missed, and
-    /// what we sent that was never acknowledged (same txn_id, so never doubled).
-    /// Merges a page of stored messages; returns the request for the next page when
-    /// a catch-up came back full (or cut short by its size: `truncated`).
-    fn merge_history(
-        &mut self,
-        room: &str,
-        messages: Vec<HistoryItem>,
-        truncated: bool,
-    ) -> Option<ClientMessage> {
-        let my_id = self.my_id();
-        let timeline = self.rooms.get_mut(room)?;
-        let previous_last = timeline.last_id();
-        let full = truncated || messages.len() >= MAX_HISTORY as usize;
-        let was_older = timeline.loading_older;
-        timeline.loading_older = false;
-        let was_newer = timeline.loading_newer;
-        // A full newer page is followed by the next one (below), still "loading".
-        timeline.loading_newer = was_newer && full;
-        if was_newer && !full {
-            timeline.more_after = false;
-        }
-        let newest = messages.last().map(|m| m.id);
-        for m in messages {
-            self.next_key += 1;
-            let own = my_id == Some(m.from_id);
-            let kind = EntryKind::Public {
-                from_id: m.from_id,
-                from_name: m.from_name,
-                own,
-            };
-            let mut entry = Entry::stored(self.next_key, Some(m.id), kind, m.content, m.timestamp);
-            entry.deleted = m.deleted;
-            timeline.insert(m.id, entry);
-        }
-        if (was_older && !full) || timeline.first_id() == Some(1) || timeline.first_id().is_none() {
-            timeline.more_before = false;
-        }
-        let caught_up_page = previous_last.is_some_and(|last| newest.is_some_and(|n| n > last));
-        (full && caught_up_page).then(|| history(room, None, newest))
-    }
-
-    /// The request for the messages after the newest held, when they were trimmed
-    /// while the reader was scrolled far back.
-    pub fn request_newer(&mut self) -> Option<ClientMessage> {
-        let room = self.current.clone();
-        let timeline = self.rooms.get_mut(&room)?;
-        if timeline.loading_newer || !timeline.more_after {
-            return None;
-        }
-        let after = timeline.last_id()?;
-        timeline.loading_newer = true;
-        Some(history(&room, None, Some(after)))
-    }
-
-    /// The request for older messages of the current room, if there are any to ask for.
-    pub fn request_older(&mut self) -> Option<ClientMessage> {
-        let room = self.current.clone();
-        let timeline = self.rooms.get_mut(&room)?;
-        if timeline.loading_older || !timeline.more_before {
-            return None;
-        }
-        let before = timeline.first_id()?;
-        timeline.loading_older = true;
-        Some(history(&room, Some(before), None))
-    }
-
     /// Shows `room` if joined; otherwise asks to join it (it is shown once joined).
     pub fn open_room(&mut self, room: &str) -> Option<ClientMessage> {
         if self.conversation.is_some() {
@@ -269,6 +209,8 @@ impl Chat {
                 txn_id: txn_id.clone(),
             },
             deleted: false,
+            edited: false,
+            rev: 0,
         };
         let room = self.current.clone();
         let timeline = self.rooms.get_mut(&room).expect("current room is joined");
@@ -348,6 +290,8 @@ impl Chat {
             time,
             delivery: Delivery::Sent,
             deleted: false,
+            edited: false,
+            rev: 0,
         };
         if let Some(t) = self.rooms.get_mut(room) {
             t.push_local(entry);
@@ -360,15 +304,6 @@ impl Chat {
                 user.name = name.to_owned();
             }
         }
-    }
-}
-
-fn history(room: &str, before_id: Option<MessageId>, after_id: Option<MessageId>) -> ClientMessage {
-    ClientMessage::GetHistory {
-        room: room.to_owned(),
-        before_id,
-        after_id,
-        limit: Some(MAX_HISTORY),
     }
 }
 

@@ -143,14 +143,16 @@ impl Chat {
         self.note("You may post again", now);
     }
 
-    pub(super) fn on_message_deleted(&mut self, room: &str, id: MessageId) {
+    pub(super) fn on_message_deleted(&mut self, room: &str, id: MessageId, rev: MessageId) {
         let Some(timeline) = self.rooms.get_mut(room) else {
             return;
         };
         if let Some(entry) = timeline.entries_mut().find(|e| e.id == Some(id)) {
             entry.deleted = true;
             entry.text.clear();
+            entry.rev = entry.rev.max(rev);
         }
+        timeline.seen(rev);
     }
 
     pub(super) fn on_role_changed(

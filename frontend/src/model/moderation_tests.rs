@@ -34,6 +34,7 @@ fn a_deleted_message_loses_its_text_and_only_allowed_deletes_are_offered() {
     chat.apply(ServerMessage::MessageDeleted {
         room: "general".into(),
         id: 2,
+        rev: Some(9),
         timestamp: 3,
     });
     let theirs = chat

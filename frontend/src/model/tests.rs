@@ -1,7 +1,7 @@
 use super::*;
 use confab_shared::ErrorCode;
 use confab_shared::server::ServerMessage;
-use confab_shared::server::{ErrorBody, MessageKind};
+use confab_shared::server::{ErrorBody, HistoryItem, MessageKind};
 use confab_shared::server::{
     History, NameChanged, Presence, RoomJoined, Stats, UserInfo, UserRenamed, Welcome,
 };
@@ -65,6 +65,8 @@ fn item(id: MessageId, content: &str) -> HistoryItem {
         content: content.into(),
         timestamp: 1,
         deleted: false,
+        edited_at: None,
+        rev: None,
     }
 }
 
@@ -685,3 +687,6 @@ mod typing;
 
 #[path = "reads_tests.rs"]
 mod reads;
+
+#[path = "edits_tests.rs"]
+mod edits;

@@ -36,6 +36,9 @@ pub struct Timeline {
     pub read_only: bool,
     /// Who is typing here.
     pub typing: Vec<super::typing::Typist>,
+    /// The furthest change (edit, deletion) seen, by its place in the room's
+    /// sequence: with the newest id held, where a catch-up continues from.
+    seen_rev: MessageId,
 }
 
 impl Default for Timeline {
@@ -55,6 +58,7 @@ impl Default for Timeline {
             divider: None,
             read_only: false,
             typing: Vec::new(),
+            seen_rev: 0,
         }
     }
 }
@@ -68,6 +72,22 @@ impl Timeline {
     /// Highest message id held: where a catch-up continues from.
     pub fn last_id(&self) -> Option<MessageId> {
         self.ids.iter().max().copied()
+    }
+
+    /// Where a catch-up continues from: past the newest message held and the
+    /// furthest change seen.
+    pub fn cursor(&self) -> Option<MessageId> {
+        let changes = (self.seen_rev > 0).then_some(self.seen_rev);
+        self.last_id().max(changes)
+    }
+
+    /// A change at `position` has been applied (or concerned nothing held).
+    /// Not while the newest messages are trimmed: scrolling back down fetches
+    /// them, and their changes with them, from the newest id held.
+    pub fn seen(&mut self, position: MessageId) {
+        if !self.more_after {
+            self.seen_rev = self.seen_rev.max(position);
+        }
     }
 
     /// Lowest message id held: where scrollback continues from.
@@ -181,6 +201,8 @@ impl Entry {
             time,
             delivery: Delivery::Sent,
             deleted: false,
+            edited: false,
+            rev: 0,
         }
     }
 

@@ -1,7 +1,8 @@
 //! Arriving: what `welcome` changes, what to ask for and resend after it, and
 //! becoming someone else (signing in or out).
 
-use super::{Applied, Chat, Delivery, EntryKind, Me, history};
+use super::paging::history;
+use super::{Applied, Chat, Delivery, EntryKind, Me};
 use confab_shared::UnixSeconds;
 use confab_shared::UserId;
 use confab_shared::client::ClientMessage;
@@ -79,7 +80,7 @@ impl Chat {
             if !resumed && room != DEFAULT_ROOM {
                 send.push(ClientMessage::JoinRoom { room: room.clone() });
             }
-            if let Some(after) = timeline.last_id() {
+            if let Some(after) = timeline.cursor() {
                 send.push(history(room, None, Some(after)));
             }
         }

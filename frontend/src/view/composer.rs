@@ -71,6 +71,13 @@ pub fn Composer() -> impl IntoView {
             send();
         }
         "Escape" => chat.update(|c| c.close_conversation()),
+        // As in Slack: Up in an empty composer edits our last message.
+        "ArrowUp" if draft.with(String::is_empty) && private_to.get_untracked().is_none() => {
+            if let Some(id) = chat.with_untracked(|c| c.last_own_message()) {
+                ev.prevent_default();
+                ctx.editing.set(Some(id));
+            }
+        }
         _ => {}
     };
     let placeholder = move || match private_to.get() {

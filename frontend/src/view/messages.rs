@@ -1,6 +1,7 @@
 //! The message list: follows new messages unless you scrolled up to read.
 
 use super::Avatar;
+use super::edit::{EditButton, EditedText};
 use super::moderation::RoleBadge;
 use super::receipts::{NewDivider, ReadBy, report_reads};
 use crate::app::ctx;
@@ -130,7 +131,7 @@ pub fn MessageList() -> impl IntoView {
                 <Show when=move || start.get()><div class="line start">"This is the beginning of the room"</div></Show>
                 <For
                     each=move || entries.get()
-                    key=|e| (e.key, e.delivery.clone(), e.deleted)
+                    key=|e| (e.key, e.delivery.clone(), e.deleted, e.rev)
                     children=move |entry| {
                         let key = entry.key;
                         view! {
@@ -245,9 +246,10 @@ fn EntryView(entry: Entry) -> impl IntoView {
                     <RoleBadge role=badge />
                     {tag.map(|t| view! { <span class="tag">{t}</span> })}
                     <time>{time}</time>
+                    <EditButton entry=entry.clone() />
                     {delete}
                 </header>
-                <p class="text">{entry.text}</p>
+                <EditedText entry=entry.clone() />
                 {state}
             </div>
         </article>

@@ -3,6 +3,7 @@
 mod account;
 mod composer;
 mod conversations;
+mod edit;
 mod messages;
 mod moderation;
 mod receipts;

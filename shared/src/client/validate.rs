@@ -85,6 +85,14 @@ pub(super) fn validate(message: ClientMessage) -> Result<ClientMessage, DecodeEr
         ClientMessage::Typing { room } => ClientMessage::Typing {
             room: room_name(room)?,
         },
+        ClientMessage::EditMessage { room, id, content } => {
+            limits::validate_content(&content)?;
+            ClientMessage::EditMessage {
+                room: limits::validate_room(&room)?,
+                id: bounded_id("edit_message", Some(id))?.unwrap_or_default(),
+                content,
+            }
+        }
         ClientMessage::Read { room, id } => ClientMessage::Read {
             room: limits::validate_room(&room)?,
             id: bounded_id("read", Some(id))?.unwrap_or_default(),

@@ -301,12 +301,7 @@ impl Hub {
     /// once stored; the others took effect when asked.
     pub(crate) fn moderation_committed(&mut self, write: &ModerationWrite, stored: bool) {
         match write {
-            ModerationWrite::DeleteMessage {
-                room,
-                id,
-                by,
-                audit,
-            } => self.deletion_committed(room, *id, *by, audit.as_ref(), stored),
+            ModerationWrite::DeleteMessage { .. } => self.deletion_committed(write, stored),
             ModerationWrite::Audit(entry) => self.audit_committed(entry, stored),
             _ if !stored => tracing::error!("a moderation change was not stored"),
             _ => {}

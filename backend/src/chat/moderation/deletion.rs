@@ -60,34 +60,45 @@ impl Hub {
         if let Some(entry) = &audit {
             super::audit::observe(entry);
         }
+        let Some(r) = self.rooms.get_mut(&message.room) else {
+            return self.no_such_room(user, &message.room);
+        };
+        // A place in the room's sequence, so a catch-up brings the tombstone.
+        let rev = r.take_id();
         self.store_moderation(ModerationWrite::DeleteMessage {
             room: message.room,
             id: message.id,
             by: user,
             audit,
+            rev,
         });
     }
 
     /// A deletion was stored (or not): the room's members hear of it, and so do
     /// moderators when it was a moderator's.
-    pub(crate) fn deletion_committed(
-        &mut self,
-        room: &str,
-        id: MessageId,
-        by: UserId,
-        audit: Option<&AuditEntry>,
-        stored: bool,
-    ) {
+    pub(crate) fn deletion_committed(&mut self, write: &ModerationWrite, stored: bool) {
+        let ModerationWrite::DeleteMessage {
+            room,
+            id,
+            by,
+            audit,
+            rev,
+        } = write
+        else {
+            return;
+        };
+        let (id, by, rev, audit) = (*id, *by, *rev, audit.as_ref());
         if !stored {
             let text = "Message not deleted (storage error); please retry";
             return self.send_error(by, ErrorCode::StorageError, text);
         }
         if let Some(r) = self.rooms.get_mut(room) {
-            r.tombstone(id);
+            r.tombstone(id, rev);
         }
         let deleted = ServerMessage::MessageDeleted {
             room: room.to_owned(),
             id,
+            rev: Some(rev),
             timestamp: now_unix(),
         };
         self.broadcast_room(room, &deleted, None);

@@ -102,6 +102,8 @@ pub enum ModerationWrite {
         id: MessageId,
         by: UserId,
         audit: Option<AuditEntry>,
+        /// The id the room's sequence gave this change.
+        rev: MessageId,
     },
     Audit(AuditEntry),
 }

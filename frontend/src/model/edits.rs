@@ -1,0 +1,71 @@
+//! Edits and deletions arriving for messages held: live (`message_edited`,
+//! `message_deleted`) or in a catch-up, each applied only if newer than what is
+//! shown, and each moving the room's catch-up cursor past it.
+
+use super::{Chat, Timeline};
+use confab_shared::MessageId;
+use confab_shared::client::ClientMessage;
+use confab_shared::server::HistoryItem;
+
+impl Timeline {
+    /// Brings a held message up to `item`, if `item` is newer; false if the
+    /// message is not held.
+    pub(super) fn update(&mut self, item: &HistoryItem) -> bool {
+        let Some(entry) = self.entries_mut().find(|e| e.id == Some(item.id)) else {
+            return false;
+        };
+        let rev = item.rev.unwrap_or(0);
+        if rev > entry.rev {
+            entry.rev = rev;
+            entry.text.clone_from(&item.content);
+            entry.deleted = item.deleted;
+            entry.edited = item.edited_at.is_some();
+        }
+        true
+    }
+}
+
+impl Chat {
+    /// `message_edited`: the new text of a message, if held and not newer already.
+    pub(super) fn on_message_edited(
+        &mut self,
+        room: &str,
+        id: MessageId,
+        content: String,
+        rev: MessageId,
+    ) {
+        let Some(t) = self.rooms.get_mut(room) else {
+            return;
+        };
+        if let Some(entry) = t.entries_mut().find(|e| e.id == Some(id) && e.rev < rev) {
+            entry.text = content;
+            entry.edited = true;
+            entry.rev = rev;
+        }
+        t.seen(rev);
+    }
+
+    /// Asks to change our message `id` in the current room to `content`; the
+    /// list shows the new text once the server has stored it.
+    pub fn edit_message(&self, id: MessageId, content: String) -> Option<ClientMessage> {
+        let content = content.trim_end().to_owned();
+        let entry = self.timeline().entries.iter().find(|e| e.id == Some(id))?;
+        if !entry.is_own_public() || entry.deleted || content.trim().is_empty() {
+            return None;
+        }
+        (entry.text != content).then(|| ClientMessage::EditMessage {
+            room: self.current.clone(),
+            id,
+            content,
+        })
+    }
+
+    /// Our newest message in the current room that may still be edited (for
+    /// the Up arrow in an empty composer).
+    pub fn last_own_message(&self) -> Option<MessageId> {
+        let entries = self.timeline().entries.iter().rev();
+        entries
+            .filter(|e| e.is_own_public() && !e.deleted)
+            .find_map(|e| e.id)
+    }
+}

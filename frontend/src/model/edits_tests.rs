@@ -1,0 +1,106 @@
+//! Edits as the model keeps them: applied when newer, never leaving holes, and
+//! counted in where a catch-up continues from.
+
+use super::*;
+
+fn edited(id: MessageId, content: &str, rev: MessageId) -> ServerMessage {
+    ServerMessage::MessageEdited {
+        room: "general".into(),
+        id,
+        content: content.into(),
+        edited_at: 9,
+        rev,
+        timestamp: 9,
+    }
+}
+
+fn changed(id: MessageId, content: &str, rev: MessageId) -> HistoryItem {
+    HistoryItem {
+        edited_at: Some(9),
+        rev: Some(rev),
+        ..item(id, content)
+    }
+}
+
+fn entry(chat: &Chat, id: MessageId) -> Entry {
+    let entries = &chat.timeline().entries;
+    entries.iter().find(|e| e.id == Some(id)).unwrap().clone()
+}
+
+#[test]
+fn an_edit_shows_once_and_an_older_copy_never_undoes_it() {
+    let mut chat = Chat::new(None);
+    joined(&mut chat);
+    chat.apply(history(vec![item(1, "teh"), item(2, "two")]));
+    chat.apply(edited(1, "the", 3));
+    assert_eq!(
+        (entry(&chat, 1).text.as_str(), entry(&chat, 1).edited),
+        ("the", true)
+    );
+    // A page fetched before the edit was stored arrives late: it is older.
+    chat.apply(history(vec![item(1, "teh")]));
+    assert_eq!(entry(&chat, 1).text, "the");
+    chat.apply(history(vec![changed(1, "the end", 5)]));
+    assert_eq!(entry(&chat, 1).text, "the end", "a newer copy wins");
+}
+
+#[test]
+fn a_reconnect_catches_up_from_past_the_last_change_seen() {
+    let mut chat = Chat::new(None);
+    joined(&mut chat);
+    chat.apply(history(vec![item(1, "one"), item(2, "two")]));
+    chat.apply(edited(1, "ONE", 4));
+    let after = chat.apply(welcome(1, "User1", true)).send;
+    assert!(
+        after.contains(&ClientMessage::GetHistory {
+            room: "general".into(),
+            before_id: None,
+            after_id: Some(4),
+            limit: Some(confab_shared::limits::MAX_HISTORY),
+        }),
+        "{after:?}"
+    );
+}
+
+#[test]
+fn a_catch_up_updates_what_is_held_and_skips_older_changes_it_does_not_hold() {
+    let mut chat = Chat::new(None);
+    joined(&mut chat);
+    chat.apply(history(vec![item(5, "five"), item(6, "six")]));
+    chat.apply(history(vec![
+        changed(2, "old, edited", 7),
+        changed(5, "FIVE", 8),
+    ]));
+    let ids: Vec<_> = chat
+        .timeline()
+        .entries
+        .iter()
+        .filter_map(|e| e.id)
+        .collect();
+    assert_eq!(
+        ids,
+        [5, 6],
+        "message 2 would leave a hole: scrollback brings it"
+    );
+    assert_eq!(entry(&chat, 5).text, "FIVE");
+}
+
+#[test]
+fn only_our_own_messages_are_edited_and_only_with_new_text() {
+    let mut chat = Chat::new(None);
+    joined(&mut chat);
+    chat.apply(message(1, 1, "mine", None));
+    chat.apply(message(2, 2, "theirs", None));
+    assert_eq!(chat.last_own_message(), Some(1));
+    assert_eq!(
+        chat.edit_message(1, "mine, fixed".into()),
+        Some(ClientMessage::EditMessage {
+            room: "general".into(),
+            id: 1,
+            content: "mine, fixed".into()
+        })
+    );
+    assert_eq!(chat.edit_message(1, "mine".into()), None, "unchanged");
+    assert_eq!(chat.edit_message(1, "   ".into()), None, "empty");
+    assert_eq!(chat.edit_message(2, "hijacked".into()), None);
+}
