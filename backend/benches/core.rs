@@ -83,6 +83,7 @@ fn route(c: &mut Criterion) {
                 deleted: false,
                 edited_at: None,
                 rev: 0,
+                reply_to: None,
             };
             hub.committed(&[Write::Message(Arc::new(message))], true);
             for queue in &queues {

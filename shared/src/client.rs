@@ -27,6 +27,9 @@ pub enum ClientMessage {
         /// Confab extension: the room to post in; `general` when absent.
         #[serde(default, skip_serializing_if = "Option::is_none")]
         room: Option<String>,
+        /// Confab extension: the id of the message (in the same room) this answers.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        reply_to: Option<MessageId>,
     },
     /// `{"type":"set_name","name":"Ann"}`
     SetName {

@@ -10,6 +10,7 @@ fn decodes_what_the_tutorial_sends() {
             content: "Hello from terminal!".into(),
             txn_id: None,
             room: None,
+            reply_to: None,
         })
     );
     assert_eq!(
@@ -132,6 +133,7 @@ fn txn_id_round_trips() {
         content: "hi".into(),
         txn_id: Some("t-1".into()),
         room: None,
+        reply_to: None,
     };
     assert_eq!(
         sent.encode(),
@@ -167,7 +169,8 @@ fn room_commands_validate_names_and_history_limits() {
         Ok(ClientMessage::Message {
             content: "x".into(),
             txn_id: None,
-            room: Some("gaming".into())
+            room: Some("gaming".into()),
+            reply_to: None,
         })
     );
 }
@@ -208,6 +211,7 @@ fn every_variant() -> Vec<ClientMessage> {
             content: "x".into(),
             txn_id: None,
             room: None,
+            reply_to: None,
         },
         ClientMessage::SetName { name: "Ann".into() },
         ClientMessage::PrivateMessage {

@@ -69,6 +69,9 @@ pub enum ServerMessage {
         id: Option<MessageId>,
         #[serde(default, skip_serializing_if = "Option::is_none")]
         room: Option<String>,
+        /// Confab extension: the id of the message (in the same room) this answers.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        reply_to: Option<MessageId>,
     },
     /// Stored messages of a room, oldest first: on connect (for `general`), and in
     /// reply to `get_history`.
@@ -354,6 +357,9 @@ pub struct HistoryItem {
     /// larger of the two.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rev: Option<MessageId>,
+    /// Confab extension: the id of the message (in the same room) this answers.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reply_to: Option<MessageId>,
 }
 
 impl HistoryItem {

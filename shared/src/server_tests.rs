@@ -44,6 +44,7 @@ fn broadcasts_carry_sender_at_top_level() {
         txn_id: None,
         id: None,
         room: None,
+        reply_to: None,
     };
     assert_eq!(
         wire(&frame),
@@ -135,6 +136,7 @@ fn history_items_look_like_message_events_plus_id() {
         deleted: false,
         edited_at: None,
         rev: None,
+        reply_to: None,
     };
     assert_eq!(
         serde_json::to_value(&item).unwrap(),
@@ -171,6 +173,7 @@ fn every_frame_round_trips() {
             txn_id: Some("t".into()),
             id: Some(7),
             room: Some("general".into()),
+            reply_to: None,
         },
         ServerMessage::History {
             content: History {
@@ -187,6 +190,7 @@ fn every_frame_round_trips() {
                     deleted: false,
                     edited_at: None,
                     rev: None,
+                    reply_to: None,
                 }],
             },
             timestamp: 1,

@@ -225,9 +225,10 @@ impl Hub {
                 content,
                 txn_id,
                 room,
+                reply_to,
             } => {
                 let room = self.resolve_room(room.as_deref().unwrap_or(DEFAULT_ROOM));
-                return self.public_message(user, content, txn_id, room);
+                return self.public_message(user, content, txn_id, room, reply_to);
             }
             ClientMessage::SetName { name } => self.rename(user, name),
             ClientMessage::PrivateMessage { to_id, content } => {

@@ -842,6 +842,7 @@ fn empty_silent_rooms_are_archived_and_come_back_with_their_history() {
         deleted: false,
         edited_at: None,
         rev: 0,
+        reply_to: None,
     };
     hub.complete(followup, Answer::Messages(Ok(vec![first])));
     assert!(matches!(ann.drain().as_slice(),

@@ -6,7 +6,7 @@ use super::ports::{StoredMessage, Write};
 use super::request::Followup;
 use super::session::Txn;
 use confab_shared::server::{ErrorBody, ServerMessage};
-use confab_shared::{ErrorCode, UserId};
+use confab_shared::{ErrorCode, MessageId, UserId};
 use std::sync::Arc;
 use tokio::sync::mpsc::error::TrySendError;
 
@@ -20,6 +20,7 @@ impl Hub {
         content: String,
         txn_id: Option<String>,
         room: String,
+        reply_to: Option<MessageId>,
     ) -> Option<Followup> {
         let member = self
             .members
@@ -31,6 +32,13 @@ impl Hub {
             return None;
         }
         let known = (txn_id.as_deref()).is_some_and(|t| member.txns.get(&room, t).is_some());
+        // A reply names a message of this room that exists (or existed: a
+        // deleted one's tombstone is still there to point at).
+        if reply_to.is_some_and(|to| to == 0 || to > self.rooms[&room].last_id()) {
+            let text = "No such message to reply to".to_owned();
+            self.send_txn_error(user, ErrorCode::NotFound, text, txn_id);
+            return None;
+        }
         if !known && !self.may_post(user, Some(&room), &content, &txn_id) {
             return None;
         }
@@ -70,6 +78,7 @@ impl Hub {
             deleted: false,
             edited_at: None,
             rev: 0,
+            reply_to,
         });
         match self.persist.try_send(Write::Message(stored.clone())) {
             Ok(()) => {
@@ -221,5 +230,6 @@ pub(super) fn echo(message: &StoredMessage, txn_id: Option<String>) -> ServerMes
         txn_id,
         id: Some(message.id),
         room: Some(message.room.clone()),
+        reply_to: message.reply_to,
     }
 }

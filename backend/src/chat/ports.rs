@@ -37,6 +37,8 @@ pub struct StoredMessage {
     pub edited_at: Option<UnixSeconds>,
     /// The room's id when it last changed (edited, deleted); 0 if never.
     pub rev: MessageId,
+    /// The message of this room it answers.
+    pub reply_to: Option<MessageId>,
 }
 
 impl StoredMessage {
@@ -52,6 +54,7 @@ impl StoredMessage {
             deleted: self.deleted,
             edited_at: self.edited_at,
             rev: (self.rev > 0).then_some(self.rev),
+            reply_to: self.reply_to,
         }
     }
 

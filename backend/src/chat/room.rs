@@ -259,6 +259,7 @@ mod tests {
             deleted: false,
             edited_at: None,
             rev: 0,
+            reply_to: None,
         }
     }
 

@@ -72,10 +72,11 @@ impl SqliteStore {
     }
 }
 
-const COLUMNS: &str =
-    "room, id, from_id, from_name, content, timestamp, txn_id, session, deleted, edited_at, rev";
+const COLUMNS: &str = "room, id, from_id, from_name, content, timestamp, txn_id, session, \
+     deleted, edited_at, rev, reply_to";
 /// A new message is never deleted nor edited: those columns take their defaults.
-const INSERT_COLUMNS: &str = "room, id, from_id, from_name, content, timestamp, txn_id, session";
+const INSERT_COLUMNS: &str =
+    "room, id, from_id, from_name, content, timestamp, txn_id, session, reply_to";
 
 fn message(row: &SqliteRow) -> StoredMessage {
     StoredMessage {
@@ -90,11 +91,12 @@ fn message(row: &SqliteRow) -> StoredMessage {
         deleted: row.get("deleted"),
         edited_at: row.get("edited_at"),
         rev: row.get::<i64, _>("rev") as u64,
+        reply_to: row.get::<Option<i64>, _>("reply_to").map(|id| id as u64),
     }
 }
 
 /// Inserts `messages` (at least one) with one multi-row `INSERT`. A batch is at
-/// most `commit::MAX_BATCH` (256) rows of 8 values, far under SQLite's limit of
+/// most `commit::MAX_BATCH` (256) rows of 9 values, far under SQLite's limit of
 /// 32 766 bound values per statement.
 async fn insert_messages<'m>(
     connection: &mut SqliteConnection,
@@ -110,7 +112,8 @@ async fn insert_messages<'m>(
             .push_bind(&m.content)
             .push_bind(m.timestamp)
             .push_bind(&m.txn_id)
-            .push_bind(m.session as i64);
+            .push_bind(m.session as i64)
+            .push_bind(m.reply_to.map(|id| id as i64));
     });
     insert.build().execute(connection).await?;
     Ok(())

@@ -15,6 +15,7 @@ fn message(room: &str, id: u64) -> Write {
         deleted: false,
         edited_at: None,
         rev: 0,
+        reply_to: None,
     }))
 }
 

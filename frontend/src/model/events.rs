@@ -5,8 +5,8 @@ use super::{Applied, Chat, Entry, EntryKind, MuteNotice, Removal};
 use confab_shared::limits::DEFAULT_ROOM;
 use confab_shared::server::RoomInfo;
 use confab_shared::server::{
-    ErrorBody, History, NameChanged, Presence, PrivateItem, RoomCount, RoomJoined, RoomRef,
-    ServerMessage, UserInfo, UserRenamed,
+    ErrorBody, History, NameChanged, Presence, RoomCount, RoomJoined, RoomRef, ServerMessage,
+    UserInfo, UserRenamed,
 };
 use confab_shared::{ErrorCode, MessageId, UnixSeconds, UserId};
 
@@ -19,6 +19,7 @@ struct Incoming {
     txn_id: Option<String>,
     id: Option<MessageId>,
     room: Option<String>,
+    reply_to: Option<MessageId>,
 }
 
 impl Chat {
@@ -62,8 +63,10 @@ impl Chat {
                 txn_id,
                 id,
                 room,
+                reply_to,
             } => {
                 let incoming = Incoming {
+                    reply_to,
                     from_id,
                     from_name,
                     content,
@@ -86,43 +89,14 @@ impl Chat {
                 content,
                 timestamp,
                 id,
-            } => {
-                if let (Some(id), Some(me)) = (id, self.my_id()) {
-                    let item = PrivateItem {
-                        id,
-                        from_id,
-                        from_name: from_name.clone(),
-                        to_id: me,
-                        content: content.clone(),
-                        timestamp,
-                    };
-                    self.on_stored_private(item, &mut applied);
-                }
-                let kind = EntryKind::PrivateIn { from_id, from_name };
-                self.line_in(&self.current.clone(), kind, content, timestamp);
-                applied.incoming = true;
-            }
+            } => self.on_private_in(from_id, from_name, content, timestamp, id, &mut applied),
             ServerMessage::PrivateMessageSent {
                 to_id,
                 to_name,
                 content,
                 timestamp,
                 id,
-            } => {
-                if let (Some(id), Some(me)) = (id, self.me.clone()) {
-                    let item = PrivateItem {
-                        id,
-                        from_id: me.id,
-                        from_name: me.name,
-                        to_id,
-                        content: content.clone(),
-                        timestamp,
-                    };
-                    self.on_stored_private(item, &mut applied);
-                }
-                let kind = EntryKind::PrivateOut { to_id, to_name };
-                self.line_in(&self.current.clone(), kind, content, timestamp);
-            }
+            } => self.on_private_out(to_id, to_name, content, timestamp, id, &mut applied),
             ServerMessage::PrivateHistory { content, .. } => {
                 self.on_private_history(content, &mut applied)
             }
@@ -327,7 +301,8 @@ impl Chat {
             from_name: m.from_name,
             own,
         };
-        let entry = Entry::stored(self.next_key, m.id, kind, m.content, m.timestamp);
+        let mut entry = Entry::stored(self.next_key, m.id, kind, m.content, m.timestamp);
+        entry.reply_to = m.reply_to;
         let added = match m.id {
             Some(id) => t.insert_live(id, entry),
             None => {

@@ -8,6 +8,7 @@ mod moderation;
 mod paging;
 mod private;
 mod reads;
+mod replies;
 mod timeline;
 mod typing;
 mod welcome;
@@ -81,6 +82,8 @@ pub struct Entry {
     /// Where its last change stands in the room's sequence (0: never changed):
     /// an older copy of the message never overwrites a newer one.
     pub rev: MessageId,
+    /// The message of the room it answers.
+    pub reply_to: Option<MessageId>,
 }
 
 /// What the connection should do after a frame is applied.
@@ -121,6 +124,8 @@ pub struct Chat {
     pub moderation: Moderation,
     /// A room the user asked to join; shown once joined.
     opening: Option<String>,
+    /// The message of the current room the next one answers.
+    pub replying_to: Option<MessageId>,
     /// Where and when (ms) we last said `typing`.
     last_typing: Option<(String, u64)>,
     next_key: u64,
@@ -142,6 +147,7 @@ impl Chat {
             conversation: None,
             moderation: Moderation::default(),
             opening: None,
+            replying_to: None,
             last_typing: None,
             next_key: 0,
         }
@@ -165,6 +171,7 @@ impl Chat {
         if let Some(t) = self.rooms.get_mut(room) {
             t.place_divider();
             self.current = room.to_owned();
+            self.replying_to = None;
             return None;
         }
         self.opening = Some(room.to_owned());
@@ -211,7 +218,9 @@ impl Chat {
             deleted: false,
             edited: false,
             rev: 0,
+            reply_to: self.replying_to.take(),
         };
+        let reply_to = entry.reply_to;
         let room = self.current.clone();
         let timeline = self.rooms.get_mut(&room).expect("current room is joined");
         // Answering is having read: the divider has done its work.
@@ -221,6 +230,7 @@ impl Chat {
             content,
             txn_id: Some(txn_id),
             room: Some(room),
+            reply_to,
         }
     }
 
@@ -268,6 +278,7 @@ impl Chat {
                     content: entry.text.clone(),
                     txn_id: Some(txn_id),
                     room: Some(room.clone()),
+                    reply_to: entry.reply_to,
                 });
             }
         }
@@ -292,6 +303,7 @@ impl Chat {
             deleted: false,
             edited: false,
             rev: 0,
+            reply_to: None,
         };
         if let Some(t) = self.rooms.get_mut(room) {
             t.push_local(entry);

@@ -1,10 +1,10 @@
 //! Stored private conversations (signed-in users): the list with unread counts,
 //! and the one open, with its messages from the server's history.
 
-use super::{Applied, Chat};
+use super::{Applied, Chat, EntryKind};
 use confab_shared::client::ClientMessage;
 use confab_shared::server::{Conversation, PrivateHistory, PrivateItem};
-use confab_shared::{MessageId, UserId};
+use confab_shared::{MessageId, UnixSeconds, UserId};
 
 /// The conversation shown in place of a room.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -98,6 +98,58 @@ impl Chat {
         if reading && incoming {
             applied.send.extend(self.read_to_end(peer));
         }
+    }
+
+    /// `private_message`: a line in the room shown, and, between accounts, into
+    /// its conversation.
+    pub(super) fn on_private_in(
+        &mut self,
+        from_id: UserId,
+        from_name: String,
+        content: String,
+        timestamp: UnixSeconds,
+        id: Option<MessageId>,
+        applied: &mut Applied,
+    ) {
+        if let (Some(id), Some(me)) = (id, self.my_id()) {
+            let item = PrivateItem {
+                id,
+                from_id,
+                from_name: from_name.clone(),
+                to_id: me,
+                content: content.clone(),
+                timestamp,
+            };
+            self.on_stored_private(item, applied);
+        }
+        let kind = EntryKind::PrivateIn { from_id, from_name };
+        self.line_in(&self.current.clone(), kind, content, timestamp);
+        applied.incoming = true;
+    }
+
+    /// `private_message_sent`: as [`Chat::on_private_in`], for our own.
+    pub(super) fn on_private_out(
+        &mut self,
+        to_id: UserId,
+        to_name: String,
+        content: String,
+        timestamp: UnixSeconds,
+        id: Option<MessageId>,
+        applied: &mut Applied,
+    ) {
+        if let (Some(id), Some(me)) = (id, self.me.clone()) {
+            let item = PrivateItem {
+                id,
+                from_id: me.id,
+                from_name: me.name,
+                to_id,
+                content: content.clone(),
+                timestamp,
+            };
+            self.on_stored_private(item, applied);
+        }
+        let kind = EntryKind::PrivateOut { to_id, to_name };
+        self.line_in(&self.current.clone(), kind, content, timestamp);
     }
 
     /// Marks the conversation with `peer` read up to its newest message.

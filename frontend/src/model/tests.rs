@@ -52,6 +52,7 @@ fn message(from_id: UserId, id: MessageId, content: &str, txn_id: Option<&str>) 
         txn_id: txn_id.map(Into::into),
         id: Some(id),
         room: Some("general".into()),
+        reply_to: None,
     }
 }
 
@@ -67,6 +68,7 @@ fn item(id: MessageId, content: &str) -> HistoryItem {
         deleted: false,
         edited_at: None,
         rev: None,
+        reply_to: None,
     }
 }
 
@@ -238,7 +240,8 @@ fn after_a_reconnect_the_client_renames_rejoins_catches_up_and_resends() {
     assert!(send.contains(&ClientMessage::Message {
         content: "unacked".into(),
         txn_id: Some("t5".into()),
-        room: Some("general".into())
+        room: Some("general".into()),
+        reply_to: None,
     }));
 
     // A resumed session keeps its name and rooms: only catch up and resend.
@@ -327,7 +330,8 @@ fn refused_messages_are_marked_and_retry_resends_them() {
         Some(ClientMessage::Message {
             content: "hi".into(),
             txn_id: Some("t1".into()),
-            room: Some("general".into())
+            room: Some("general".into()),
+            reply_to: None,
         })
     );
     assert_eq!(
@@ -690,3 +694,6 @@ mod reads;
 
 #[path = "edits_tests.rs"]
 mod edits;
+
+#[path = "replies_tests.rs"]
+mod replies;

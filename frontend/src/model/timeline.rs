@@ -203,6 +203,7 @@ impl Entry {
             deleted: false,
             edited: false,
             rev: 0,
+            reply_to: None,
         }
     }
 

@@ -91,6 +91,7 @@ impl Chat {
                         content: entry.text.clone(),
                         txn_id: Some(txn_id.clone()),
                         room: Some(room.clone()),
+                        reply_to: entry.reply_to,
                     });
                 }
             }

@@ -1,5 +1,6 @@
 //! Where you type: Enter sends, Shift+Enter adds a line, Escape leaves private mode.
 
+use super::replies::ReplyingTo;
 use crate::app::{Ctx, ctx};
 use crate::browser;
 use crate::connection::Status;
@@ -70,7 +71,10 @@ pub fn Composer() -> impl IntoView {
             ev.prevent_default();
             send();
         }
-        "Escape" => chat.update(|c| c.close_conversation()),
+        "Escape" => chat.update(|c| {
+            c.cancel_reply();
+            c.close_conversation();
+        }),
         // As in Slack: Up in an empty composer edits our last message.
         "ArrowUp" if draft.with(String::is_empty) && private_to.get_untracked().is_none() => {
             if let Some(id) = chat.with_untracked(|c| c.last_own_message()) {
@@ -89,6 +93,7 @@ pub fn Composer() -> impl IntoView {
 
     view! {
         <form class="composer" on:submit=move |ev| { ev.prevent_default(); send(); }>
+            <ReplyingTo />
             <Show when=move || private_to.get().is_some()>
                 <div class="private-chip" data-testid="private-chip">
                     <span>"Private to " <strong>{move || private_to.get().map(|(_, n)| n)}</strong></span>

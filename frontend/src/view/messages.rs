@@ -4,6 +4,7 @@ use super::Avatar;
 use super::edit::{EditButton, EditedText};
 use super::moderation::RoleBadge;
 use super::receipts::{NewDivider, ReadBy, report_reads};
+use super::replies::{Quote, ReplyButton};
 use crate::app::ctx;
 use crate::browser;
 use crate::model::{Delivery, Entry, EntryKind};
@@ -246,9 +247,11 @@ fn EntryView(entry: Entry) -> impl IntoView {
                     <RoleBadge role=badge />
                     {tag.map(|t| view! { <span class="tag">{t}</span> })}
                     <time>{time}</time>
+                    <ReplyButton entry=entry.clone() />
                     <EditButton entry=entry.clone() />
                     {delete}
                 </header>
+                <Quote reply_to=entry.reply_to />
                 <EditedText entry=entry.clone() />
                 {state}
             </div>

@@ -7,6 +7,7 @@ mod edit;
 mod messages;
 mod moderation;
 mod receipts;
+mod replies;
 mod sidebar;
 
 pub use account::AccountMenu;

@@ -15,6 +15,7 @@ pub(super) fn validate(message: ClientMessage) -> Result<ClientMessage, DecodeEr
             content,
             txn_id,
             room,
+            reply_to,
         } => {
             limits::validate_content(&content)?;
             if txn_id
@@ -30,6 +31,7 @@ pub(super) fn validate(message: ClientMessage) -> Result<ClientMessage, DecodeEr
                 content,
                 txn_id,
                 room: room_name(room)?,
+                reply_to: bounded_id("message", reply_to)?,
             }
         }
         ClientMessage::GetUsers { room, after_id } => ClientMessage::GetUsers {
