@@ -29,6 +29,7 @@ fn encode(c: &mut Criterion) {
         txn_id: None,
         id: Some(12345),
         room: Some("general".into()),
+        reply_to: None,
     };
     c.bench_function("encode a message frame", |b| {
         b.iter(|| black_box(&message).encode())
