@@ -85,6 +85,7 @@ fn route(c: &mut Criterion) {
                 edited_at: None,
                 rev: 0,
                 reply_to: None,
+                reactions: Vec::new(),
             };
             hub.committed(&[Write::Message(Arc::new(message))], true);
             for queue in &queues {

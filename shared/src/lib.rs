@@ -17,6 +17,7 @@ pub mod error_code;
 pub mod limits;
 pub mod moderation;
 pub mod names;
+pub mod reactions;
 pub mod server;
 
 pub use error_code::ErrorCode;

@@ -137,6 +137,7 @@ fn history_items_look_like_message_events_plus_id() {
         edited_at: None,
         rev: None,
         reply_to: None,
+        reactions: vec![],
     };
     assert_eq!(
         serde_json::to_value(&item).unwrap(),
@@ -191,6 +192,7 @@ fn every_frame_round_trips() {
                     edited_at: None,
                     rev: None,
                     reply_to: None,
+                    reactions: vec![],
                 }],
             },
             timestamp: 1,

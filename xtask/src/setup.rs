@@ -8,6 +8,9 @@ const TRUNK: &str = "0.21.14";
 /// Must equal the `wasm-bindgen` crate version pinned in frontend/Cargo.toml.
 const WASM_BINDGEN: &str = "0.2.130";
 const CHROMIUM: &str = "/usr/bin/chromium";
+/// Debian's Chromium has no colour emoji font of its own: without one, the
+/// screenshots of reactions and the emoji picker show empty boxes.
+const EMOJI_FONT: &str = "/usr/share/fonts/truetype/noto/NotoColorEmoji.ttf";
 
 pub fn all() -> Result {
     wasm_target()?;
@@ -62,7 +65,8 @@ fn cargo_tool(binary: &str, version: &str, install: &[&str]) -> Result {
 }
 
 fn chromium() -> Result {
-    if std::path::Path::new(CHROMIUM).exists() {
+    let installed = |path: &str| std::path::Path::new(path).exists();
+    if installed(CHROMIUM) && installed(EMOJI_FONT) {
         return Ok(());
     }
     let sudo = if output("id", &["-u"]).is_some_and(|uid| uid.trim() == "0") {
@@ -79,9 +83,10 @@ fn chromium() -> Result {
         command
     };
     step("apt-get update", &mut apt(&["update", "-qq"]))?;
+    let packages = ["chromium", "fonts-noto-color-emoji"];
     step(
-        "apt-get install chromium",
-        &mut apt(&["install", "-y", "-qq", "chromium"]),
+        "apt-get install chromium fonts-noto-color-emoji",
+        &mut apt(&[&["install", "-y", "-qq"][..], &packages[..]].concat()),
     )
 }
 

@@ -64,6 +64,9 @@ impl Hub {
             (Followup::Edit { user, content, .. }, Answer::Message(Ok(found))) => {
                 self.edit_found(user, content, found);
             }
+            (Followup::React { user, emoji, .. }, Answer::Message(Ok(found))) => {
+                self.react_found(user, emoji, found);
+            }
             (Followup::Audit { user, .. }, Answer::Audit(Ok(entries))) => {
                 let frame = ServerMessage::Audit {
                     content: AuditPage { entries },

@@ -288,6 +288,9 @@ impl Hub {
             ClientMessage::EditMessage { room, id, content } => {
                 return self.edit_message(user, self.resolve_room(&room), id, content);
             }
+            ClientMessage::React { room, id, emoji } => {
+                return self.react(user, self.resolve_room(&room), id, emoji);
+            }
             // Named one by one, so a new request type cannot land here unhandled.
             moderation @ (ClientMessage::Kick { .. }
             | ClientMessage::Mute { .. }

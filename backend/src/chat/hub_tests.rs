@@ -843,6 +843,7 @@ fn empty_silent_rooms_are_archived_and_come_back_with_their_history() {
         edited_at: None,
         rev: 0,
         reply_to: None,
+        reactions: Vec::new(),
     };
     hub.complete(followup, Answer::Messages(Ok(vec![first])));
     assert!(matches!(ann.drain().as_slice(),
@@ -998,3 +999,6 @@ mod reads;
 
 #[path = "hub_edit_tests.rs"]
 mod edits;
+
+#[path = "hub_reaction_tests.rs"]
+mod reactions;

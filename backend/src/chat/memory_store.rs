@@ -6,7 +6,7 @@ use super::ports::{
     ArchivedRoom, Range, SessionRecord, SessionTxn, Snapshot, Store, StoreError, StoredMessage,
     StoredRoom, Write,
 };
-use super::ports::{ConversationSummary, RoomRead, StoredPrivate};
+use super::ports::{ConversationSummary, RoomRead, StoredPrivate, toggle_reaction};
 use confab_shared::api::Role;
 use confab_shared::limits::SEED_ROOMS;
 use confab_shared::moderation::AuditEntry;
@@ -185,6 +185,16 @@ impl Store for MemoryStore {
                             message.content.clone_from(&edit.content);
                             message.edited_at = Some(edit.edited_at);
                             message.rev = edit.rev;
+                        }
+                    }
+                    Write::React(change) => {
+                        let found = rooms
+                            .get_mut(&change.room)
+                            .and_then(|(_, m)| m.get_mut(&change.id));
+                        if let Some(message) = found {
+                            let on = change.on;
+                            toggle_reaction(&mut message.reactions, &change.emoji, change.user, on);
+                            message.rev = change.rev;
                         }
                     }
                     Write::RoomReads(marks) => {

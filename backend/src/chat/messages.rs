@@ -79,6 +79,7 @@ impl Hub {
             edited_at: None,
             rev: 0,
             reply_to,
+            reactions: Vec::new(),
         });
         match self.persist.try_send(Write::Message(stored.clone())) {
             Ok(()) => {
@@ -119,6 +120,7 @@ impl Hub {
                 Write::Room { name, by, .. } => self.room_committed(name, *by, stored),
                 Write::Moderation(write) => self.moderation_committed(write, stored),
                 Write::Edit(edit) => self.edit_committed(edit, stored),
+                Write::React(change) => self.reaction_committed(change, stored),
                 Write::ArchiveRoom { .. } | Write::Session(_) | Write::RoomReads(_) => {}
                 Write::PrivateRead {
                     user,

@@ -10,6 +10,7 @@
 pub mod account;
 mod arrival;
 pub mod auth;
+mod changes;
 pub mod commit;
 mod connect;
 pub mod credentials;
@@ -30,6 +31,7 @@ pub mod outbox;
 pub mod ports;
 mod presence;
 pub mod private;
+mod reactions;
 mod reads;
 mod request;
 mod room;

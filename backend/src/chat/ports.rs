@@ -19,6 +19,8 @@ use futures_util::future::BoxFuture;
 use std::sync::Arc;
 use thiserror::Error;
 
+pub use super::changes::{MessageEdit, ReactionChange, StoredReaction, toggle_reaction};
+
 /// A public message as stored, and as kept in a room's recent history.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct StoredMessage {
@@ -39,6 +41,8 @@ pub struct StoredMessage {
     pub rev: MessageId,
     /// The message of this room it answers.
     pub reply_to: Option<MessageId>,
+    /// Its reactions, in the order first made, each with everyone who made it.
+    pub reactions: Vec<StoredReaction>,
 }
 
 impl StoredMessage {
@@ -55,6 +59,7 @@ impl StoredMessage {
             edited_at: self.edited_at,
             rev: (self.rev > 0).then_some(self.rev),
             reply_to: self.reply_to,
+            reactions: self.reactions.iter().map(StoredReaction::to_wire).collect(),
         }
     }
 
@@ -62,19 +67,6 @@ impl StoredMessage {
     pub fn position(&self) -> MessageId {
         self.id.max(self.rev)
     }
-}
-
-/// A message's new text, from its sender.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct MessageEdit {
-    pub room: String,
-    pub id: MessageId,
-    pub content: String,
-    pub edited_at: UnixSeconds,
-    /// The id the room's sequence gave this change.
-    pub rev: MessageId,
-    /// Who asked (the sender), to hear of a failure.
-    pub by: UserId,
 }
 
 /// A private message between accounts, as stored.
@@ -157,6 +149,8 @@ pub enum Write {
     Moderation(ModerationWrite),
     /// A sender's edit of its message.
     Edit(MessageEdit),
+    /// A reaction added or taken back.
+    React(ReactionChange),
 }
 
 /// Account `user` has read `room` up to message `up_to`. The store keeps the

@@ -53,6 +53,13 @@ pub enum Followup {
         id: MessageId,
         content: String,
     },
+    /// Reacting to a message older than the room keeps in memory: find it first.
+    React {
+        user: UserId,
+        room: String,
+        id: MessageId,
+        emoji: String,
+    },
     /// A page of the audit log.
     Audit {
         user: UserId,
@@ -72,6 +79,7 @@ impl Followup {
             | Followup::Conversations { user }
             | Followup::Delete { user, .. }
             | Followup::Edit { user, .. }
+            | Followup::React { user, .. }
             | Followup::Audit { user, .. } => *user,
         }
     }
@@ -110,9 +118,9 @@ impl Followup {
             Followup::Conversations { user } => {
                 Answer::Conversations(store.conversations(*user).await)
             }
-            Followup::Delete { room, id, .. } | Followup::Edit { room, id, .. } => {
-                Answer::Message(store.message(room, *id).await)
-            }
+            Followup::Delete { room, id, .. }
+            | Followup::Edit { room, id, .. }
+            | Followup::React { room, id, .. } => Answer::Message(store.message(room, *id).await),
             Followup::Audit {
                 before_id, limit, ..
             } => Answer::Audit(store.audit(*before_id, None, *limit).await),

@@ -121,6 +121,22 @@ impl Room {
         });
     }
 
+    /// A reaction added or taken back, changed at its `rev`; the emoji's count
+    /// now, if memory holds the message.
+    pub fn react(&mut self, change: &super::ports::ReactionChange) -> Option<u32> {
+        let mut count = None;
+        self.change(change.id, change.rev, |m| {
+            let toggled = super::ports::toggle_reaction(
+                &mut m.reactions,
+                &change.emoji,
+                change.user,
+                change.on,
+            );
+            count = Some(toggled);
+        });
+        count
+    }
+
     /// Changes message `id` in memory, or notes that memory missed a change.
     fn change(&mut self, id: MessageId, rev: MessageId, how: impl FnOnce(&mut StoredMessage)) {
         let Ok(at) = self.recent.binary_search_by_key(&id, |m| m.id) else {
@@ -260,6 +276,7 @@ mod tests {
             edited_at: None,
             rev: 0,
             reply_to: None,
+            reactions: Vec::new(),
         }
     }
 

@@ -7,6 +7,7 @@ mod sqlite_accounts;
 mod sqlite_backup;
 mod sqlite_moderation;
 mod sqlite_private;
+mod sqlite_reactions;
 mod sqlite_reads;
 mod sqlite_sessions;
 

@@ -8,7 +8,7 @@
 //! were four or more: each a pair of thread wake-ups, which under a steady chat
 //! load cost more CPU than SQLite itself.
 
-use super::{sqlite_moderation, sqlite_private, sqlite_reads, sqlite_sessions};
+use super::{sqlite_moderation, sqlite_private, sqlite_reactions, sqlite_reads, sqlite_sessions};
 use crate::chat::ports::{
     ArchivedRoom, Range, SessionRecord, SessionTxn, Snapshot, Store, StoreError, StoredMessage,
     StoredRoom, Write,
@@ -92,6 +92,7 @@ fn message(row: &SqliteRow) -> StoredMessage {
         edited_at: row.get("edited_at"),
         rev: row.get::<i64, _>("rev") as u64,
         reply_to: row.get::<Option<i64>, _>("reply_to").map(|id| id as u64),
+        reactions: Vec::new(),
     }
 }
 
@@ -265,6 +266,10 @@ impl Store for SqliteStore {
                     .bind(edit.rev as i64)
                     .bind(&edit.room)
                     .bind(edit.id as i64),
+                    Write::React(change) => {
+                        sqlite_reactions::write(&mut tx, change).await?;
+                        continue;
+                    }
                     Write::RoomReads(reads) => {
                         sqlite_reads::upsert(&mut tx, reads).await?;
                         continue;
@@ -307,6 +312,7 @@ impl Store for SqliteStore {
             if newest_first {
                 messages.reverse();
             }
+            sqlite_reactions::attach(&self.pool, room, &mut messages).await?;
             Ok(messages)
         })
     }
@@ -323,7 +329,9 @@ impl Store for SqliteStore {
                 .bind(id as i64)
                 .fetch_optional(&self.pool)
                 .await?;
-            Ok(row.as_ref().map(message))
+            let mut found: Vec<_> = row.as_ref().map(message).into_iter().collect();
+            sqlite_reactions::attach(&self.pool, room, &mut found).await?;
+            Ok(found.pop())
         })
     }
 

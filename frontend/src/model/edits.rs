@@ -3,9 +3,10 @@
 //! shown, and each moving the room's catch-up cursor past it.
 
 use super::{Chat, Timeline};
-use confab_shared::MessageId;
 use confab_shared::client::ClientMessage;
+use confab_shared::reactions::{MAX_REACTORS_LISTED, Reaction};
 use confab_shared::server::HistoryItem;
+use confab_shared::{MessageId, UserId};
 
 impl Timeline {
     /// Brings a held message up to `item`, if `item` is newer; false if the
@@ -20,6 +21,7 @@ impl Timeline {
             entry.text.clone_from(&item.content);
             entry.deleted = item.deleted;
             entry.edited = item.edited_at.is_some();
+            entry.reactions.clone_from(&item.reactions);
         }
         true
     }
@@ -60,6 +62,30 @@ impl Chat {
         })
     }
 
+    /// `reaction`: someone added or took back an emoji on a message held.
+    pub(super) fn on_reaction(&mut self, room: &str, change: ReactionEvent) {
+        let Some(t) = self.rooms.get_mut(room) else {
+            return;
+        };
+        if let Some(entry) = t
+            .entries_mut()
+            .find(|e| e.id == Some(change.id) && e.rev < change.rev)
+        {
+            entry.rev = change.rev;
+            apply_reaction(&mut entry.reactions, &change);
+        }
+        t.seen(change.rev);
+    }
+
+    /// Adds our `emoji` to message `id` of the current room, or takes it back.
+    pub fn react(&self, id: MessageId, emoji: &str) -> ClientMessage {
+        ClientMessage::React {
+            room: self.current.clone(),
+            id,
+            emoji: emoji.to_owned(),
+        }
+    }
+
     /// Our newest message in the current room that may still be edited (for
     /// the Up arrow in an empty composer).
     pub fn last_own_message(&self) -> Option<MessageId> {
@@ -67,5 +93,39 @@ impl Chat {
         entries
             .filter(|e| e.is_own_public() && !e.deleted)
             .find_map(|e| e.id)
+    }
+}
+
+/// A `reaction` event's news.
+pub struct ReactionEvent {
+    pub id: MessageId,
+    pub emoji: String,
+    pub user_id: UserId,
+    pub on: bool,
+    pub count: u32,
+    pub rev: MessageId,
+}
+
+/// Brings one emoji of a message's reactions up to `change`.
+fn apply_reaction(reactions: &mut Vec<Reaction>, change: &ReactionEvent) {
+    let at = match reactions.iter().position(|r| r.emoji == change.emoji) {
+        Some(at) => at,
+        None => {
+            reactions.push(Reaction {
+                emoji: change.emoji.clone(),
+                count: 0,
+                user_ids: Vec::new(),
+            });
+            reactions.len() - 1
+        }
+    };
+    let reaction = &mut reactions[at];
+    reaction.count = change.count;
+    reaction.user_ids.retain(|u| *u != change.user_id);
+    if change.on && reaction.user_ids.len() < MAX_REACTORS_LISTED {
+        reaction.user_ids.push(change.user_id);
+    }
+    if reaction.count == 0 {
+        reactions.remove(at);
     }
 }

@@ -104,3 +104,52 @@ fn only_our_own_messages_are_edited_and_only_with_new_text() {
     assert_eq!(chat.edit_message(1, "   ".into()), None, "empty");
     assert_eq!(chat.edit_message(2, "hijacked".into()), None);
 }
+
+fn reaction(emoji: &str, user_id: UserId, on: bool, count: u32, rev: MessageId) -> ServerMessage {
+    ServerMessage::Reaction {
+        room: "general".into(),
+        id: 1,
+        emoji: emoji.into(),
+        user_id,
+        on,
+        count,
+        rev,
+        timestamp: 9,
+    }
+}
+
+#[test]
+fn reactions_count_up_and_down_and_know_whose_they_are() {
+    let mut chat = Chat::new(None);
+    joined(&mut chat);
+    chat.apply(history(vec![item(1, "ship it")]));
+    chat.apply(reaction("👍", 2, true, 1, 2));
+    chat.apply(reaction("👍", 1, true, 2, 3));
+    chat.apply(reaction("🎉", 3, true, 1, 4));
+    let got: Vec<_> = entry(&chat, 1)
+        .reactions
+        .iter()
+        .map(|r| (r.emoji.clone(), r.count, r.user_ids.clone()))
+        .collect();
+    assert_eq!(
+        got,
+        [("👍".into(), 2, vec![2, 1]), ("🎉".into(), 1, vec![3])]
+    );
+    chat.apply(reaction("🎉", 3, false, 0, 5));
+    chat.apply(reaction("👍", 9, true, 7, 4));
+    let reactions = entry(&chat, 1).reactions;
+    assert_eq!(
+        reactions.len(),
+        1,
+        "🎉 is gone; an older event changed nothing"
+    );
+    assert_eq!(reactions[0].count, 2);
+    assert_eq!(
+        chat.react(1, "👍"),
+        ClientMessage::React {
+            room: "general".into(),
+            id: 1,
+            emoji: "👍".into()
+        }
+    );
+}

@@ -148,6 +148,26 @@ impl Chat {
             ServerMessage::MessageDeleted { room, id, rev, .. } => {
                 self.on_message_deleted(&room, id, rev.unwrap_or(0))
             }
+            ServerMessage::Reaction {
+                room,
+                id,
+                emoji,
+                user_id,
+                on,
+                count,
+                rev,
+                ..
+            } => {
+                let change = super::edits::ReactionEvent {
+                    id,
+                    emoji,
+                    user_id,
+                    on,
+                    count,
+                    rev,
+                };
+                self.on_reaction(&room, change)
+            }
             ServerMessage::MessageEdited {
                 room,
                 id,

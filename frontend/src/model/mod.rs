@@ -84,6 +84,8 @@ pub struct Entry {
     pub rev: MessageId,
     /// The message of the room it answers.
     pub reply_to: Option<MessageId>,
+    /// Its reactions, with counts.
+    pub reactions: Vec<confab_shared::reactions::Reaction>,
 }
 
 /// What the connection should do after a frame is applied.
@@ -219,6 +221,7 @@ impl Chat {
             edited: false,
             rev: 0,
             reply_to: self.replying_to.take(),
+            reactions: Vec::new(),
         };
         let reply_to = entry.reply_to;
         let room = self.current.clone();
@@ -304,6 +307,7 @@ impl Chat {
             edited: false,
             rev: 0,
             reply_to: None,
+            reactions: Vec::new(),
         };
         if let Some(t) = self.rooms.get_mut(room) {
             t.push_local(entry);

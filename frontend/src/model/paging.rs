@@ -58,6 +58,7 @@ impl Chat {
             entry.edited = m.edited_at.is_some();
             entry.rev = m.rev.unwrap_or(0);
             entry.reply_to = m.reply_to;
+            entry.reactions = m.reactions;
             timeline.insert(m.id, entry);
         }
         if (was_older && !full) || timeline.first_id() == Some(1) || timeline.first_id().is_none() {

@@ -69,6 +69,7 @@ fn item(id: MessageId, content: &str) -> HistoryItem {
         edited_at: None,
         rev: None,
         reply_to: None,
+        reactions: vec![],
     }
 }
 

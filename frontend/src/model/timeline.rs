@@ -204,6 +204,7 @@ impl Entry {
             edited: false,
             rev: 0,
             reply_to: None,
+            reactions: Vec::new(),
         }
     }
 

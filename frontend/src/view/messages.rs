@@ -3,6 +3,7 @@
 use super::Avatar;
 use super::edit::{EditButton, EditedText};
 use super::moderation::RoleBadge;
+use super::reactions::Reactions;
 use super::receipts::{NewDivider, ReadBy, report_reads};
 use super::replies::{Quote, ReplyButton};
 use crate::app::ctx;
@@ -253,6 +254,7 @@ fn EntryView(entry: Entry) -> impl IntoView {
                 </header>
                 <Quote reply_to=entry.reply_to />
                 <EditedText entry=entry.clone() />
+                <Reactions entry=entry.clone() />
                 {state}
             </div>
         </article>

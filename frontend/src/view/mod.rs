@@ -6,6 +6,7 @@ mod conversations;
 mod edit;
 mod messages;
 mod moderation;
+mod reactions;
 mod receipts;
 mod replies;
 mod sidebar;

@@ -95,6 +95,16 @@ pub(super) fn validate(message: ClientMessage) -> Result<ClientMessage, DecodeEr
                 content,
             }
         }
+        ClientMessage::React { room, id, emoji } => ClientMessage::React {
+            room: limits::validate_room(&room)?,
+            id: bounded_id("react", Some(id))?.unwrap_or_default(),
+            emoji: crate::reactions::validate_reaction(&emoji).map_err(|reason| {
+                DecodeError::InvalidField {
+                    kind: "react",
+                    reason,
+                }
+            })?,
+        },
         ClientMessage::Read { room, id } => ClientMessage::Read {
             room: limits::validate_room(&room)?,
             id: bounded_id("read", Some(id))?.unwrap_or_default(),

@@ -107,7 +107,7 @@ impl Hub {
         }
     }
 
-    fn refuse_muted(&mut self, user: UserId, until: i64, txn_id: Option<String>) {
+    pub(crate) fn refuse_muted(&mut self, user: UserId, until: i64, txn_id: Option<String>) {
         let left = (until - now_unix()).max(1) as u64;
         let error = ServerMessage::Error {
             content: ErrorBody {
