@@ -376,26 +376,7 @@ impl Store for SqliteStore {
         since: UnixSeconds,
         limit: u32,
     ) -> BoxFuture<'_, Result<Vec<SessionTxn>, StoreError>> {
-        Box::pin(async move {
-            let rows = sqlx::query(
-                "SELECT room, txn_id, id FROM messages \
-                 WHERE session = ? AND timestamp >= ? AND txn_id IS NOT NULL \
-                 ORDER BY timestamp DESC LIMIT ?",
-            )
-            .bind(session as i64)
-            .bind(since)
-            .bind(i64::from(limit))
-            .fetch_all(&self.pool)
-            .await?;
-            Ok(rows
-                .iter()
-                .map(|row| SessionTxn {
-                    room: row.get("room"),
-                    txn_id: row.get("txn_id"),
-                    id: row.get::<i64, _>("id") as u64,
-                })
-                .collect())
-        })
+        Box::pin(sqlite_sessions::txns(&self.pool, session, since, limit))
     }
 }
 

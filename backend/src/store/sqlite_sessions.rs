@@ -1,6 +1,6 @@
 //! Members' sessions on SQLite (see `chat::ports::SessionRecord`).
 
-use crate::chat::ports::{SessionRecord, StoreError};
+use crate::chat::ports::{SessionRecord, SessionTxn, StoreError};
 use confab_shared::UnixSeconds;
 use sqlx::{Row, SqliteConnection, SqlitePool};
 
@@ -79,4 +79,31 @@ pub(super) async fn secret(pool: &SqlitePool) -> Result<[u8; 32], StoreError> {
     let n = stored.len().min(32);
     secret[..n].copy_from_slice(&stored[..n]);
     Ok(secret)
+}
+
+/// The newest transactions (at most `limit`) stored by `session` since `since`.
+pub(super) async fn txns(
+    pool: &SqlitePool,
+    session: u64,
+    since: UnixSeconds,
+    limit: u32,
+) -> Result<Vec<SessionTxn>, StoreError> {
+    let rows = sqlx::query(
+        "SELECT room, txn_id, id FROM messages \
+         WHERE session = ? AND timestamp >= ? AND txn_id IS NOT NULL \
+         ORDER BY timestamp DESC LIMIT ?",
+    )
+    .bind(session as i64)
+    .bind(since)
+    .bind(i64::from(limit))
+    .fetch_all(pool)
+    .await?;
+    Ok(rows
+        .iter()
+        .map(|row| SessionTxn {
+            room: row.get("room"),
+            txn_id: row.get("txn_id"),
+            id: row.get::<i64, _>("id") as u64,
+        })
+        .collect())
 }
