@@ -11,6 +11,14 @@ use super::request::Followup;
 use confab_shared::server::ServerMessage;
 use confab_shared::{ErrorCode, MessageId, UserId};
 
+/// Where a message to change was found (see [`Hub::look_up`]).
+pub(super) enum Lookup {
+    Held(StoredMessage),
+    AskStore,
+    /// Not found; the user has been told.
+    Answered,
+}
+
 impl Hub {
     /// `edit_message`: at once if the room still holds the message in memory,
     /// else once the store has found it ([`Hub::edit_found`]).
@@ -21,25 +29,37 @@ impl Hub {
         id: MessageId,
         content: String,
     ) -> Option<Followup> {
-        let Some(r) = self.rooms.get(&room) else {
-            self.no_such_room(user, &room);
-            return None;
+        match self.look_up(user, &room, id) {
+            Lookup::Held(found) => self.edit_found(user, content, Some(found)),
+            Lookup::AskStore => {
+                return Some(Followup::Edit {
+                    user,
+                    room,
+                    id,
+                    content,
+                });
+            }
+            Lookup::Answered => {}
+        }
+        None
+    }
+
+    /// Message `id` of `room`, for a change to it: from memory if the room
+    /// holds it; the store's to find if it may be older; else `user` is told
+    /// there is no such room or message.
+    pub(super) fn look_up(&mut self, user: UserId, room: &str, id: MessageId) -> Lookup {
+        let Some(r) = self.rooms.get(room) else {
+            self.no_such_room(user, room);
+            return Lookup::Answered;
         };
         if let Some(found) = r.find(id) {
-            let found = found.clone();
-            self.edit_found(user, content, Some(found));
-            return None;
+            return Lookup::Held(found.clone());
         }
-        if id > r.last_id() {
+        if id == 0 || id > r.last_id() {
             self.send_error(user, ErrorCode::NotFound, "No such message");
-            return None;
+            return Lookup::Answered;
         }
-        Some(Followup::Edit {
-            user,
-            room,
-            id,
-            content,
-        })
+        Lookup::AskStore
     }
 
     /// Queues the edit of `found` (a message the store or memory holds) if it is

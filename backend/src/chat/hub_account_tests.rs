@@ -7,7 +7,7 @@ use crate::chat::account::Account;
 use confab_shared::api::Role;
 use confab_shared::names;
 
-fn signed_in(hub: &mut Hub, user_id: UserId, username: &str) -> TestClient {
+pub(super) fn signed_in(hub: &mut Hub, user_id: UserId, username: &str) -> TestClient {
     let (outbox, inbox) = outbox::channel(64);
     let arrival = Arrival {
         account: Some(Account {

@@ -2,9 +2,7 @@
 //! stored for accounts, and come back after a restart.
 
 use super::*;
-use crate::chat::account::Account;
 use crate::chat::ports::RoomRead;
-use confab_shared::api::Role;
 use confab_shared::server::ReadMarker;
 
 fn reads_of(frames: &[ServerMessage]) -> Vec<(Option<String>, UserId, MessageId)> {
@@ -52,18 +50,7 @@ fn stored_reads(hub: &mut Harness) -> Vec<RoomRead> {
 }
 
 fn account(hub: &mut Harness, user_id: UserId, name: &str) -> TestClient {
-    let (outbox, inbox) = outbox::channel(64);
-    let arrival = Arrival {
-        account: Some(Account {
-            role_changed_ms: 0,
-            user_id,
-            username: name.into(),
-            role: Role::Member,
-        }),
-        ..Arrival::default()
-    };
-    let id = hub.apply(|hub| hub.connect(outbox, arrival));
-    TestClient { id, inbox }
+    super::accounts::signed_in(hub, user_id, name)
 }
 
 #[test]

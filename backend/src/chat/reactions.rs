@@ -3,6 +3,7 @@
 //! `rev`, so a catch-up brings it; a message collects at most
 //! [`MAX_REACTION_KINDS`] different emoji. A muted user may not react.
 
+use super::edits::Lookup;
 use super::hub::Hub;
 use super::now_unix;
 use super::ports::{ReactionChange, StoredMessage, Write, toggle_reaction};
@@ -21,10 +22,10 @@ impl Hub {
         id: MessageId,
         emoji: String,
     ) -> Option<Followup> {
-        let Some(r) = self.rooms.get(&room) else {
+        if !self.rooms.contains_key(&room) {
             self.no_such_room(user, &room);
             return None;
-        };
+        }
         let member = &self.members[&user];
         if !member.rooms.contains(&room) {
             let text = format!("You are not in room: {room}");
@@ -37,21 +38,19 @@ impl Hub {
             self.refuse_muted(user, until, None);
             return None;
         }
-        if let Some(found) = r.find(id) {
-            let found = found.clone();
-            self.react_found(user, emoji, Some(found));
-            return None;
+        match self.look_up(user, &room, id) {
+            Lookup::Held(found) => self.react_found(user, emoji, Some(found)),
+            Lookup::AskStore => {
+                return Some(Followup::React {
+                    user,
+                    room,
+                    id,
+                    emoji,
+                });
+            }
+            Lookup::Answered => {}
         }
-        if id > r.last_id() {
-            self.send_error(user, ErrorCode::NotFound, "No such message");
-            return None;
-        }
-        Some(Followup::React {
-            user,
-            room,
-            id,
-            emoji,
-        })
+        None
     }
 
     /// Queues the toggle of `user`'s `emoji` on `found`.

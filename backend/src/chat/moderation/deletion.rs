@@ -4,6 +4,7 @@
 
 use super::ModerationWrite;
 use super::audit::entry;
+use crate::chat::edits::Lookup;
 use crate::chat::hub::Hub;
 use crate::chat::now_unix;
 use crate::chat::ports::StoredMessage;
@@ -21,16 +22,12 @@ impl Hub {
         room: String,
         id: MessageId,
     ) -> Option<Followup> {
-        let Some(r) = self.rooms.get(&room) else {
-            self.no_such_room(user, &room);
-            return None;
-        };
-        if let Some(found) = r.find(id) {
-            let found = found.clone();
-            self.delete_found(user, Some(found));
-            return None;
+        match self.look_up(user, &room, id) {
+            Lookup::Held(found) => self.delete_found(user, Some(found)),
+            Lookup::AskStore => return Some(Followup::Delete { user, room, id }),
+            Lookup::Answered => {}
         }
-        Some(Followup::Delete { user, room, id })
+        None
     }
 
     /// Deletes `found` (a message the store or memory holds) if `user` may.
