@@ -4,8 +4,8 @@ use crate::browser;
 use crate::connection::{self, Connection, Status};
 use crate::model::Chat;
 use crate::view::{
-    AccountMenu, Composer, ConversationView, MessageList, ModerationNotices, RoomHeader, Sidebar,
-    StatusBadge,
+    AccountMenu, Composer, ConversationView, MessageList, ModerationNotices, RoomHeader,
+    SearchPanel, Sidebar, StatusBadge,
 };
 use leptos::prelude::*;
 
@@ -16,6 +16,8 @@ pub struct Ctx {
     pub connection: Connection,
     /// The id of our message being edited in place, if any.
     pub editing: RwSignal<Option<confab_shared::MessageId>>,
+    /// The search panel is open.
+    pub search_open: RwSignal<bool>,
 }
 
 #[component]
@@ -28,6 +30,7 @@ pub fn App() -> impl IntoView {
         chat,
         connection,
         editing,
+        search_open: RwSignal::new(false),
     });
 
     Effect::new(move |_| {
@@ -72,6 +75,7 @@ pub fn App() -> impl IntoView {
             <Sidebar open=people_open />
             <main class="chat">
                 <ModerationNotices />
+                <SearchPanel />
                 <Show
                     when=move || in_conversation.get()
                     fallback=|| view! { <RoomHeader /> <MessageList /> }

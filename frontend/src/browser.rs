@@ -90,3 +90,13 @@ pub fn save_name(name: &str) {
 fn storage() -> Option<web_sys::Storage> {
     leptos::prelude::window().local_storage().ok().flatten()
 }
+
+/// A phone-sized window, where panels cover the room (as the stylesheet's
+/// breakpoint has it).
+pub fn narrow_screen() -> bool {
+    leptos::prelude::window()
+        .inner_width()
+        .ok()
+        .and_then(|w| w.as_f64())
+        .is_some_and(|w| w <= 720.0)
+}

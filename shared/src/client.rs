@@ -172,6 +172,14 @@ pub enum ClientMessage {
         room: String,
         id: MessageId,
     },
+    /// `{"type":"search","query":"lunch friday"}`: messages holding every word
+    /// (any case, any order), newest first, at most 50, from `room` or from every
+    /// room you are in; answered by `search_results` (see [`crate::search`]).
+    Search {
+        query: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        room: Option<String>,
+    },
     /// Owners and admins: a page of the audit log, newest first.
     GetAudit {
         #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -213,6 +221,7 @@ impl ClientMessage {
             ClientMessage::Read { .. } => "read",
             ClientMessage::EditMessage { .. } => "edit_message",
             ClientMessage::React { .. } => "react",
+            ClientMessage::Search { .. } => "search",
         }
     }
 
@@ -263,7 +272,7 @@ impl DecodeError {
 /// 64-bit integers, and paging computes `id + 1`.
 pub const MAX_ID: u64 = i64::MAX as u64;
 
-const KNOWN_TYPES: [&str; 26] = [
+const KNOWN_TYPES: [&str; 27] = [
     "message",
     "set_name",
     "private_message",
@@ -290,6 +299,7 @@ const KNOWN_TYPES: [&str; 26] = [
     "read",
     "edit_message",
     "react",
+    "search",
 ];
 
 /// Parses and validates one text frame from a client.

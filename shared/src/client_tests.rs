@@ -291,6 +291,10 @@ fn every_variant() -> Vec<ClientMessage> {
             id: 4,
             emoji: "👍".into(),
         },
+        ClientMessage::Search {
+            query: "lunch".into(),
+            room: None,
+        },
     ]
 }
 
@@ -326,7 +330,8 @@ fn known_types_are_exactly_the_enums_tags() {
             | ClientMessage::Typing { .. }
             | ClientMessage::Read { .. }
             | ClientMessage::EditMessage { .. }
-            | ClientMessage::React { .. } => message,
+            | ClientMessage::React { .. }
+            | ClientMessage::Search { .. } => message,
         }));
         let wire: Value = serde_json::from_str(&message.encode()).unwrap();
         assert_eq!(wire["type"], message.tag());

@@ -18,6 +18,7 @@ pub mod limits;
 pub mod moderation;
 pub mod names;
 pub mod reactions;
+pub mod search;
 pub mod server;
 
 pub use error_code::ErrorCode;

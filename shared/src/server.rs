@@ -257,6 +257,11 @@ pub enum ServerMessage {
         content: AuditEntry,
         timestamp: UnixSeconds,
     },
+    /// The answer to `search`.
+    SearchResults {
+        content: crate::search::SearchResults,
+        timestamp: UnixSeconds,
+    },
     /// A page of the audit log, in reply to `get_audit`.
     Audit {
         content: AuditPage,

@@ -11,6 +11,9 @@ const CHROMIUM: &str = "/usr/bin/chromium";
 /// Debian's Chromium has no colour emoji font of its own: without one, the
 /// screenshots of reactions and the emoji picker show empty boxes.
 const EMOJI_FONT: &str = "/usr/share/fonts/truetype/noto/NotoColorEmoji.ttf";
+/// A small Chinese font (5 MB, against Noto CJK's 90), so screenshots of Chinese
+/// text show characters rather than empty boxes.
+const CJK_FONT: &str = "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc";
 
 pub fn all() -> Result {
     wasm_target()?;
@@ -66,7 +69,7 @@ fn cargo_tool(binary: &str, version: &str, install: &[&str]) -> Result {
 
 fn chromium() -> Result {
     let installed = |path: &str| std::path::Path::new(path).exists();
-    if installed(CHROMIUM) && installed(EMOJI_FONT) {
+    if installed(CHROMIUM) && installed(EMOJI_FONT) && installed(CJK_FONT) {
         return Ok(());
     }
     let sudo = if output("id", &["-u"]).is_some_and(|uid| uid.trim() == "0") {
@@ -83,9 +86,9 @@ fn chromium() -> Result {
         command
     };
     step("apt-get update", &mut apt(&["update", "-qq"]))?;
-    let packages = ["chromium", "fonts-noto-color-emoji"];
+    let packages = ["chromium", "fonts-noto-color-emoji", "fonts-wqy-microhei"];
     step(
-        "apt-get install chromium fonts-noto-color-emoji",
+        "apt-get install chromium fonts-noto-color-emoji fonts-wqy-microhei",
         &mut apt(&[&["install", "-y", "-qq"][..], &packages[..]].concat()),
     )
 }

@@ -67,6 +67,12 @@ impl Hub {
             (Followup::React { user, emoji, .. }, Answer::Message(Ok(found))) => {
                 self.react_found(user, emoji, found);
             }
+            (
+                Followup::Search {
+                    user, query, room, ..
+                },
+                Answer::Messages(Ok(found)),
+            ) => self.search_found(user, query, room, &found),
             (Followup::Audit { user, .. }, Answer::Audit(Ok(entries))) => {
                 let frame = ServerMessage::Audit {
                     content: AuditPage { entries },

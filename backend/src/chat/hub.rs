@@ -291,6 +291,7 @@ impl Hub {
             ClientMessage::React { room, id, emoji } => {
                 return self.react(user, self.resolve_room(&room), id, emoji);
             }
+            ClientMessage::Search { query, room } => return self.search(user, query, room),
             // Named one by one, so a new request type cannot land here unhandled.
             moderation @ (ClientMessage::Kick { .. }
             | ClientMessage::Mute { .. }

@@ -3,8 +3,8 @@
 
 use super::moderation::{Ban, ModerationWrite, Mute};
 use super::ports::{
-    ArchivedRoom, Range, SessionRecord, SessionTxn, Snapshot, Store, StoreError, StoredMessage,
-    StoredRoom, Write,
+    ArchivedRoom, Range, SearchQuery, SessionRecord, SessionTxn, Snapshot, Store, StoreError,
+    StoredMessage, StoredRoom, Write,
 };
 use super::ports::{ConversationSummary, RoomRead, StoredPrivate, toggle_reaction};
 use confab_shared::api::Role;
@@ -259,6 +259,29 @@ impl Store for MemoryStore {
         id: MessageId,
     ) -> BoxFuture<'a, Result<Option<StoredMessage>, StoreError>> {
         Box::pin(async move { Ok(self.lock().get(room).and_then(|(_, m)| m.get(&id).cloned())) })
+    }
+
+    fn search<'a>(
+        &'a self,
+        query: &'a SearchQuery,
+    ) -> BoxFuture<'a, Result<Vec<StoredMessage>, StoreError>> {
+        Box::pin(async move {
+            let rooms = self.lock();
+            let mut found: Vec<StoredMessage> = query
+                .rooms
+                .iter()
+                .filter_map(|room| rooms.get(room))
+                .flat_map(|(_, messages)| messages.values())
+                .filter(|m| !m.deleted && confab_shared::search::matches(&m.content, &query.terms))
+                .map(|m| StoredMessage {
+                    reactions: Vec::new(),
+                    ..m.clone()
+                })
+                .collect();
+            found.sort_by_key(|m| std::cmp::Reverse((m.timestamp, m.id)));
+            found.truncate(query.limit as usize);
+            Ok(found)
+        })
     }
 
     fn private_history(

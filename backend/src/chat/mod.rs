@@ -37,6 +37,7 @@ mod request;
 mod room;
 mod rooms;
 mod routing;
+mod search;
 mod session;
 pub mod tokens;
 mod typing;

@@ -211,6 +211,17 @@ pub struct StoredRoom {
     pub last_position: MessageId,
 }
 
+/// A search as the store runs it (see `confab_shared::search`): messages of
+/// `rooms` holding every term, any case, deleted ones left out, newest first,
+/// at most `limit`. Results carry no reactions: a list of finds shows none.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SearchQuery {
+    /// Lowercase words, each looked for as a substring.
+    pub terms: Vec<String>,
+    pub rooms: Vec<String>,
+    pub limit: u32,
+}
+
 /// Everything the hub needs at start-up.
 #[derive(Debug, Clone, Default)]
 pub struct Snapshot {
@@ -275,6 +286,11 @@ pub trait Store: Send + Sync + 'static {
         room: &'a str,
         id: MessageId,
     ) -> BoxFuture<'a, Result<Option<StoredMessage>, StoreError>>;
+    /// Messages matching `query`, newest first.
+    fn search<'a>(
+        &'a self,
+        query: &'a SearchQuery,
+    ) -> BoxFuture<'a, Result<Vec<StoredMessage>, StoreError>>;
     /// Private messages between `user` and `with_id`, newest first: the latest,
     /// or those before `before`; at most `limit`.
     fn private_history(

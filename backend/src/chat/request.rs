@@ -3,7 +3,7 @@
 //! the [`Answer`] back to `Hub::complete`.
 
 use super::ports::{ConversationSummary, StoredPrivate};
-use super::ports::{Range, Store, StoreError, StoredMessage};
+use super::ports::{Range, SearchQuery, Store, StoreError, StoredMessage};
 use confab_shared::limits::MAX_HISTORY;
 use confab_shared::moderation::AuditEntry;
 use confab_shared::{MessageId, UserId};
@@ -60,6 +60,14 @@ pub enum Followup {
         id: MessageId,
         emoji: String,
     },
+    /// A search: only the store can answer it.
+    Search {
+        user: UserId,
+        /// As asked, for the reply.
+        query: String,
+        room: Option<String>,
+        search: SearchQuery,
+    },
     /// A page of the audit log.
     Audit {
         user: UserId,
@@ -80,6 +88,7 @@ impl Followup {
             | Followup::Delete { user, .. }
             | Followup::Edit { user, .. }
             | Followup::React { user, .. }
+            | Followup::Search { user, .. }
             | Followup::Audit { user, .. } => *user,
         }
     }
@@ -121,6 +130,7 @@ impl Followup {
             Followup::Delete { room, id, .. }
             | Followup::Edit { room, id, .. }
             | Followup::React { room, id, .. } => Answer::Message(store.message(room, *id).await),
+            Followup::Search { search, .. } => Answer::Messages(store.search(search).await),
             Followup::Audit {
                 before_id, limit, ..
             } => Answer::Audit(store.audit(*before_id, None, *limit).await),

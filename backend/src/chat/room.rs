@@ -229,7 +229,7 @@ pub fn history_message<'a>(
 
 /// The messages whose encoded items fit in [`MAX_HISTORY_BYTES`], taken from the
 /// oldest or the newest end, oldest first; and whether any were left out.
-fn fit<'a>(
+pub(super) fn fit<'a>(
     messages: impl DoubleEndedIterator<Item = &'a StoredMessage>,
     keep_oldest: bool,
 ) -> (Vec<HistoryItem>, bool) {

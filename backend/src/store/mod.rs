@@ -9,6 +9,7 @@ mod sqlite_moderation;
 mod sqlite_private;
 mod sqlite_reactions;
 mod sqlite_reads;
+mod sqlite_search;
 mod sqlite_sessions;
 
 pub use sqlite::SqliteStore;

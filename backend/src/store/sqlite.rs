@@ -8,12 +8,13 @@
 //! were four or more: each a pair of thread wake-ups, which under a steady chat
 //! load cost more CPU than SQLite itself.
 
-use super::{sqlite_moderation, sqlite_private, sqlite_reactions, sqlite_reads, sqlite_sessions};
+use super::{sqlite_moderation, sqlite_private, sqlite_reactions, sqlite_reads};
+use super::{sqlite_search, sqlite_sessions};
 use crate::chat::ports::{
     ArchivedRoom, Range, SessionRecord, SessionTxn, Snapshot, Store, StoreError, StoredMessage,
     StoredRoom, Write,
 };
-use crate::chat::ports::{ConversationSummary, StoredPrivate};
+use crate::chat::ports::{ConversationSummary, SearchQuery, StoredPrivate};
 use crate::config::Durability;
 use confab_shared::moderation::AuditEntry;
 use confab_shared::{MessageId, UnixSeconds, UserId};
@@ -72,13 +73,13 @@ impl SqliteStore {
     }
 }
 
-const COLUMNS: &str = "room, id, from_id, from_name, content, timestamp, txn_id, session, \
+pub(super) const COLUMNS: &str = "room, id, from_id, from_name, content, timestamp, txn_id, session, \
      deleted, edited_at, rev, reply_to";
 /// A new message is never deleted nor edited: those columns take their defaults.
 const INSERT_COLUMNS: &str =
     "room, id, from_id, from_name, content, timestamp, txn_id, session, reply_to";
 
-fn message(row: &SqliteRow) -> StoredMessage {
+pub(super) fn message(row: &SqliteRow) -> StoredMessage {
     StoredMessage {
         room: row.get("room"),
         id: row.get::<i64, _>("id") as u64,
@@ -333,6 +334,13 @@ impl Store for SqliteStore {
             sqlite_reactions::attach(&self.pool, room, &mut found).await?;
             Ok(found.pop())
         })
+    }
+
+    fn search<'a>(
+        &'a self,
+        query: &'a SearchQuery,
+    ) -> BoxFuture<'a, Result<Vec<StoredMessage>, StoreError>> {
+        Box::pin(async move { Ok(sqlite_search::search(&self.pool, query).await?) })
     }
 
     fn member_session(

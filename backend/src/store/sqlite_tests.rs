@@ -133,3 +133,44 @@ async fn writes_survive_reopening_and_ranges_are_oldest_first() {
     assert_eq!(snapshot.secret, secret, "the signing secret is stable");
     std::fs::remove_dir_all(dir).unwrap();
 }
+
+#[tokio::test]
+async fn messages_stored_before_the_search_index_existed_are_found() {
+    let dir = std::env::temp_dir().join(format!("confab-store-{}", uuid::Uuid::new_v4().simple()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("t.db");
+    {
+        // The database as the release before search left it.
+        let options = sqlx::sqlite::SqliteConnectOptions::new()
+            .filename(&path)
+            .create_if_missing(true);
+        let pool = sqlx::SqlitePool::connect_with(options).await.unwrap();
+        let mut before = sqlx::migrate!("./migrations");
+        let search_at = before
+            .migrations
+            .iter()
+            .position(|m| m.version == 11)
+            .unwrap();
+        before.migrations = before.migrations[..search_at].to_vec().into();
+        before.run(&pool).await.unwrap();
+        sqlx::query(
+            "INSERT INTO messages (room, id, from_id, from_name, content, timestamp, session) \
+             VALUES ('general', 1, 3, 'Ann', 'Weather report', 1, 9)",
+        )
+        .execute(&pool)
+        .await
+        .unwrap();
+        pool.close().await;
+    }
+    let store = SqliteStore::open(&path, Durability::Full).await.unwrap();
+    store.write(&[message("general", 2)]).await.unwrap();
+    let query = |word: &str| SearchQuery {
+        terms: vec![word.into()],
+        rooms: vec!["general".into()],
+        limit: 50,
+    };
+    let found = store.search(&query("weather")).await.unwrap();
+    assert_eq!(found.iter().map(|m| m.id).collect::<Vec<_>>(), [1]);
+    let found = store.search(&query("m2")).await.unwrap();
+    assert_eq!(found.iter().map(|m| m.id).collect::<Vec<_>>(), [2]);
+}

@@ -195,6 +195,7 @@ impl Chat {
             ServerMessage::Moderation { content, timestamp } => {
                 self.on_moderation(content, timestamp)
             }
+            ServerMessage::SearchResults { content, .. } => self.on_search_results(content),
             ServerMessage::Audit { content, .. } => {
                 let first = !self.moderation.audit_paging;
                 self.moderation.audit_paging = false;
@@ -219,7 +220,8 @@ impl Chat {
     }
 
     fn on_history(&mut self, page: History, applied: &mut Applied) {
-        if let Some(more) = self.merge_history(&page.room, page.messages, page.truncated) {
+        let more = self.merge_history(&page.room, page.messages, page.truncated);
+        if let Some(more) = self.jump_page_arrived(&page.room, more) {
             applied.send.push(more);
         }
     }

@@ -9,6 +9,7 @@ mod paging;
 mod private;
 mod reads;
 mod replies;
+mod search;
 mod timeline;
 mod typing;
 mod welcome;
@@ -16,6 +17,7 @@ mod welcome;
 pub use moderation::{Moderation, MuteNotice, Removal};
 pub use private::OpenConversation;
 pub use reads::Readers;
+pub use search::{Search, excerpt, highlight};
 pub use timeline::Timeline;
 
 use confab_shared::client::ClientMessage;
@@ -128,6 +130,10 @@ pub struct Chat {
     opening: Option<String>,
     /// The message of the current room the next one answers.
     pub replying_to: Option<MessageId>,
+    /// The search panel: the last query and its results.
+    pub search: Search,
+    /// A message being brought into view (a search result clicked).
+    jump: Option<search::Jump>,
     /// Where and when (ms) we last said `typing`.
     last_typing: Option<(String, u64)>,
     next_key: u64,
@@ -150,6 +156,8 @@ impl Chat {
             moderation: Moderation::default(),
             opening: None,
             replying_to: None,
+            search: Search::default(),
+            jump: None,
             last_typing: None,
             next_key: 0,
         }

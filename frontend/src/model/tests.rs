@@ -698,3 +698,6 @@ mod edits;
 
 #[path = "replies_tests.rs"]
 mod replies;
+
+#[path = "search_tests.rs"]
+mod search;

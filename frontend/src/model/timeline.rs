@@ -90,6 +90,24 @@ impl Timeline {
         }
     }
 
+    /// Whether message `id` is held.
+    pub fn holds(&self, id: MessageId) -> bool {
+        self.ids.contains(&id)
+    }
+
+    /// Empties the timeline to show a stretch of the room's past (a jump to an
+    /// old message): older and newer pages are then fetched as on scrollback,
+    /// and live messages wait until the reader is back at the newest.
+    pub fn show_window(&mut self) {
+        self.entries.clear();
+        self.ids.clear();
+        self.more_before = true;
+        self.more_after = true;
+        self.loading_older = true;
+        self.loading_newer = false;
+        self.divider = None;
+    }
+
     /// Lowest message id held: where scrollback continues from.
     pub fn first_id(&self) -> Option<MessageId> {
         self.ids.iter().min().copied()

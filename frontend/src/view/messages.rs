@@ -57,7 +57,10 @@ pub fn MessageList() -> impl IntoView {
         });
         let before = shown.get_value();
         shown.set_value(now.clone());
-        if now.room != before.room {
+        if chat.with_untracked(|c| c.jumping()) {
+            // `scroll_to_jump` places the list once the message is there.
+            at_bottom.set(false);
+        } else if now.room != before.room {
             unseen.set(0);
             at_bottom.set(true);
             request_animation_frame(scroll_to_end);
@@ -116,6 +119,7 @@ pub fn MessageList() -> impl IntoView {
     let divider = Memo::new(move |_| chat.with(|c| c.divider_key()));
     let readers = Memo::new(move |_| chat.with(|c| c.readers()));
     report_reads(ctx, at_bottom);
+    scroll_to_jump(chat, list);
 
     view! {
         <div class="messages-wrap">
@@ -169,11 +173,45 @@ pub fn RoomHeader() -> impl IntoView {
         <div class="room-header">
             <h2 data-testid="room-title"><span class="hash">"#"</span>{room}</h2>
             <span class="members">{move || format!("{} online", members.get())}</span>
+            <super::search::SearchButton />
             <Show when=move || room.get() != confab_shared::limits::DEFAULT_ROOM>
                 <button class="leave" on:click=leave disabled=move || !ctx.connected()>"Leave room"</button>
             </Show>
         </div>
     }
+}
+
+/// Brings a jumped-to message (a search result, a quote) into the middle of the
+/// list and flashes it, once it is drawn: after the list's own scrolling on a
+/// room change, so that does not undo it.
+fn scroll_to_jump(chat: RwSignal<crate::model::Chat>, list: NodeRef<Div>) {
+    let target = Memo::new(move |_| chat.with(|c| c.jump_target()));
+    Effect::new(move |_| {
+        let Some((_, id)) = target.get() else {
+            return;
+        };
+        let show = move || {
+            chat.update(|c| c.jump_done());
+            let selector = format!("[data-id=\"{id}\"]");
+            let Some(el) = list.get_untracked() else {
+                return;
+            };
+            let Ok(Some(message)) = el.query_selector(&selector) else {
+                return;
+            };
+            let options = web_sys::ScrollIntoViewOptions::new();
+            options.set_block(web_sys::ScrollLogicalPosition::Center);
+            message.scroll_into_view_with_scroll_into_view_options(&options);
+            let _ = message.class_list().add_1("flash");
+            set_timeout(
+                move || {
+                    let _ = message.class_list().remove_1("flash");
+                },
+                std::time::Duration::from_secs(2),
+            );
+        };
+        set_timeout(show, std::time::Duration::from_millis(50));
+    });
 }
 
 /// How far below the top of the list's visible area the entry `key` is, in px.
@@ -240,7 +278,7 @@ fn EntryView(entry: Entry) -> impl IntoView {
         Delivery::Failed { .. } => Some(view! { <FailedState key=entry.key /> }.into_any()),
     };
     view! {
-        <article class=class data-testid="message" data-key=key>
+        <article class=class data-testid="message" data-key=key data-id=entry.id>
             {(!own).then(|| view! { <Avatar id=from_id name=sender.clone() /> })}
             <div class="bubble">
                 <header>

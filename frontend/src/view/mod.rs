@@ -9,6 +9,7 @@ mod moderation;
 mod reactions;
 mod receipts;
 mod replies;
+mod search;
 mod sidebar;
 
 pub use account::AccountMenu;
@@ -16,6 +17,7 @@ pub use composer::Composer;
 pub use conversations::{ConversationView, Conversations};
 pub use messages::{MessageList, RoomHeader};
 pub use moderation::ModerationNotices;
+pub use search::SearchPanel;
 pub use sidebar::Sidebar;
 
 use crate::connection::Status;

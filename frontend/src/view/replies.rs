@@ -30,10 +30,18 @@ pub fn ReplyButton(entry: Entry) -> impl IntoView {
 #[component]
 pub fn Quote(reply_to: Option<MessageId>) -> impl IntoView {
     let id = reply_to?;
-    let quoted = ctx().chat.with_untracked(|c| c.quote(id));
+    let ctx = ctx();
+    let quoted = ctx.chat.with_untracked(|c| c.quote(id));
     let (who, text) = quoted.unwrap_or_else(|| (String::new(), "an earlier message".into()));
+    // Clicking the quote shows the original, fetching it if it is far back.
+    let show = move |_| {
+        let room = ctx.chat.with_untracked(|c| c.current.clone());
+        if let Some(frame) = ctx.chat.try_update(|c| c.jump_to(&room, id)).flatten() {
+            ctx.connection.send(frame);
+        }
+    };
     Some(view! {
-        <blockquote class="quote" data-testid="quote">
+        <blockquote class="quote" data-testid="quote" title="Show the original" on:click=show>
             {(!who.is_empty()).then(|| view! { <strong>{who}": "</strong> })}
             {text}
         </blockquote>

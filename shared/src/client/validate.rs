@@ -109,6 +109,16 @@ pub(super) fn validate(message: ClientMessage) -> Result<ClientMessage, DecodeEr
             room: limits::validate_room(&room)?,
             id: bounded_id("read", Some(id))?.unwrap_or_default(),
         },
+        ClientMessage::Search { query, room } => {
+            crate::search::search_terms(&query).map_err(|reason| DecodeError::InvalidField {
+                kind: "search",
+                reason,
+            })?;
+            ClientMessage::Search {
+                query,
+                room: room_name(room)?,
+            }
+        }
         other => validate_moderation(other)?,
     })
 }

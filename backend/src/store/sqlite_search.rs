@@ -1,0 +1,93 @@
+//! Search on SQLite: FTS5 with the trigram tokenizer (migration 0011).
+//!
+//! A trigram index finds any substring of three characters or more, in any
+//! script: "天气" inside "今天天气很好" as well as "weath" inside "Weather". Each
+//! word of three or more goes into `MATCH` as a quoted string, so FTS5's
+//! operators (`AND`, `NEAR`, `*`, `"`, `:`) in a query are only text. Shorter
+//! words cannot use the index: they filter what the index found, and a query
+//! made only of short words scans the newest [`SHORT_QUERY_SCAN`] messages.
+
+use super::sqlite::{COLUMNS, message};
+use crate::chat::ports::{SearchQuery, StoredMessage};
+use sqlx::SqlitePool;
+
+/// How many of the newest messages a query with no word of three characters
+/// looks through: without the index, its cost must have a bound.
+pub(super) const SHORT_QUERY_SCAN: i64 = 50_000;
+
+/// The shortest word the trigram index can look up, in characters.
+const INDEXED_CHARS: usize = 3;
+
+pub(super) async fn search(
+    pool: &SqlitePool,
+    query: &SearchQuery,
+) -> Result<Vec<StoredMessage>, sqlx::Error> {
+    let (indexed, short): (Vec<&String>, Vec<&String>) = query
+        .terms
+        .iter()
+        .partition(|term| term.chars().count() >= INDEXED_CHARS);
+    let columns = COLUMNS
+        .split(", ")
+        .map(|c| format!("m.{}", c.trim()))
+        .collect::<Vec<_>>()
+        .join(", ");
+    // `lower()` folds ASCII only, as short words are mostly ASCII or CJK.
+    let short_filter: String = short
+        .iter()
+        .map(|_| " AND instr(lower(m.content), ?) > 0")
+        .collect();
+    let rooms = serde_json::to_string(&query.rooms).expect("room names serialize");
+    let sql = if indexed.is_empty() {
+        format!(
+            "SELECT {columns} FROM message_search_keys k \
+             JOIN messages m ON m.room = k.room AND m.id = k.id \
+             WHERE k.rowid > (SELECT coalesce(max(rowid), 0) FROM message_search_keys) - ? \
+             AND k.room IN (SELECT value FROM json_each(?)) AND m.deleted = 0{short_filter} \
+             ORDER BY k.rowid DESC LIMIT ?"
+        )
+    } else {
+        format!(
+            "SELECT {columns} FROM message_search s \
+             JOIN message_search_keys k ON k.rowid = s.rowid \
+             JOIN messages m ON m.room = k.room AND m.id = k.id \
+             WHERE message_search MATCH ? \
+             AND k.room IN (SELECT value FROM json_each(?)) AND m.deleted = 0{short_filter} \
+             ORDER BY s.rowid DESC LIMIT ?"
+        )
+    };
+    let mut statement = sqlx::query(&sql);
+    statement = match indexed.is_empty() {
+        true => statement.bind(SHORT_QUERY_SCAN),
+        false => statement.bind(match_expression(&indexed)),
+    };
+    statement = statement.bind(rooms);
+    for term in short {
+        statement = statement.bind(term.as_str());
+    }
+    let rows = statement
+        .bind(i64::from(query.limit))
+        .fetch_all(pool)
+        .await?;
+    Ok(rows.iter().map(message).collect())
+}
+
+/// Every word as an FTS5 string (`"` doubled inside), all required.
+fn match_expression(terms: &[&String]) -> String {
+    terms
+        .iter()
+        .map(|term| format!("\"{}\"", term.replace('"', "\"\"")))
+        .collect::<Vec<_>>()
+        .join(" AND ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn operators_and_quotes_become_plain_strings() {
+        let terms = ["say \"hi\"".to_owned(), "near(".to_owned()];
+        let refs: Vec<&String> = terms.iter().collect();
+        assert_eq!(match_expression(&refs), r#""say ""hi""" AND "near(""#);
+    }
+}
