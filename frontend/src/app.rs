@@ -69,6 +69,7 @@ pub fn App() -> impl IntoView {
                     "People · " {online}
                 </button>
                 <h1 class="brand"><span class="logo" aria-hidden="true">"◆"</span>" Confab"</h1>
+                <crate::notify::NotifyButton />
                 <AccountMenu />
                 <StatusBadge status=connection.status />
             </header>

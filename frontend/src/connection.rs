@@ -115,6 +115,11 @@ async fn run(
                         if applied.incoming && browser::page_hidden() {
                             unread.update(|n| *n += 1);
                         }
+                        if let Some(notice) = applied.notify
+                            && (notice.elsewhere || browser::page_hidden())
+                        {
+                            crate::notify::show(&notice, chat);
+                        }
                     }
                 };
                 let offline = async { while network.next().await != Some(false) {} };

@@ -5,6 +5,7 @@ mod app;
 mod browser;
 mod connection;
 mod model;
+mod notify;
 mod view;
 
 fn main() {

@@ -318,6 +318,7 @@ impl Chat {
             return;
         }
         self.next_key += 1;
+        let (from_name, content) = (m.from_name.clone(), m.content.clone());
         let kind = EntryKind::Public {
             from_id: m.from_id,
             from_name: m.from_name,
@@ -333,6 +334,9 @@ impl Chat {
             }
         };
         applied.incoming |= added && !own;
+        if added && !own {
+            self.notice_mention(&room, &from_name, &content, applied);
+        }
     }
 
     fn on_name_changed(&mut self, changed: NameChanged, timestamp: UnixSeconds) {

@@ -4,6 +4,7 @@
 
 mod edits;
 mod events;
+mod mentions;
 mod moderation;
 mod paging;
 mod private;
@@ -14,6 +15,7 @@ mod timeline;
 mod typing;
 mod welcome;
 
+pub use mentions::{Notice, Piece, complete_mention, mention_at, pieces};
 pub use moderation::{Moderation, MuteNotice, Removal};
 pub use private::OpenConversation;
 pub use reads::Readers;
@@ -99,6 +101,8 @@ pub struct Applied {
     pub welcomed: bool,
     /// Someone else said something (counts toward the tab's unread badge).
     pub incoming: bool,
+    /// A mention of us, or a private message: worth a browser notification.
+    pub notify: Option<Notice>,
 }
 
 #[derive(Debug, Clone, PartialEq)]

@@ -122,6 +122,7 @@ impl Chat {
             };
             self.on_stored_private(item, applied);
         }
+        self.notice_private(from_id, &from_name, &content, applied);
         let kind = EntryKind::PrivateIn { from_id, from_name };
         self.line_in(&self.current.clone(), kind, content, timestamp);
         applied.incoming = true;

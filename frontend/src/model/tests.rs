@@ -701,3 +701,6 @@ mod replies;
 
 #[path = "search_tests.rs"]
 mod search;
+
+#[path = "mentions_tests.rs"]
+mod mentions;

@@ -1,5 +1,6 @@
 //! Where you type: Enter sends, Shift+Enter adds a line, Escape leaves private mode.
 
+use super::mentions::{MentionList, Suggestions, on_key, suggest};
 use super::replies::ReplyingTo;
 use crate::app::{Ctx, ctx};
 use crate::browser;
@@ -17,6 +18,8 @@ pub fn Composer() -> impl IntoView {
     let ctx = ctx();
     let chat = ctx.chat;
     let draft = RwSignal::new(String::new());
+    let input = NodeRef::<leptos::html::Textarea>::new();
+    let suggestions = RwSignal::new(None::<Suggestions>);
     let private_to = Memo::new(move |_| chat.with(|c| c.private_to.clone()));
     let too_long = move || draft.with(|d| d.len() > MAX_CONTENT_BYTES);
     // Why we may not post here, if we may not: a read-only room, or a mute.
@@ -67,6 +70,7 @@ pub fn Composer() -> impl IntoView {
         }
     };
     let on_keydown = move |ev: leptos::ev::KeyboardEvent| match ev.key().as_str() {
+        _ if on_key(&ev, input, draft, suggestions) => {}
         "Enter" if !ev.shift_key() && !ev.is_composing() => {
             ev.prevent_default();
             send();
@@ -100,10 +104,12 @@ pub fn Composer() -> impl IntoView {
                     <button type="button" aria-label="Cancel private message" on:click=move |_| chat.update(|c| c.close_conversation())>"✕"</button>
                 </div>
             </Show>
+            <MentionList input draft suggestions />
             <div class="row">
                 <label for="composer-input" class="visually-hidden">"Message"</label>
                 <textarea
                     id="composer-input"
+                    node_ref=input
                     rows="1"
                     placeholder=placeholder
                     disabled=move || barred.get().is_some()
@@ -112,8 +118,10 @@ pub fn Composer() -> impl IntoView {
                     on:input=move |ev| {
                         draft.set(event_target_value(&ev));
                         announce_typing(ctx, draft);
+                        suggest(input, suggestions);
                     }
                     on:keydown=on_keydown
+                    on:blur=move |_| suggestions.set(None)
                 ></textarea>
                 <button type="submit" class="send" disabled=move || too_long() || barred.get().is_some() || (private_to.get().is_some() && !ctx.connected())>"Send"</button>
             </div>

@@ -38,7 +38,7 @@ pub fn EditedText(entry: Entry) -> impl IntoView {
             when=move || editing.get()
             fallback=move || view! {
                 <p class="text">
-                    {text.clone()}
+                    <super::rich_text::RichText text=text.clone() />
                     {edited.then(|| view! { <span class="edited" data-testid="edited">" (edited)"</span> })}
                 </p>
             }

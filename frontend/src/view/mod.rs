@@ -4,11 +4,13 @@ mod account;
 mod composer;
 mod conversations;
 mod edit;
+mod mentions;
 mod messages;
 mod moderation;
 mod reactions;
 mod receipts;
 mod replies;
+mod rich_text;
 mod search;
 mod sidebar;
 

@@ -124,6 +124,12 @@ fn Rooms(open: RwSignal<bool>) -> impl IntoView {
                             c.rooms.get(&room).filter(|_| c.current != room).map_or(0, |t| t.unread())
                         }));
                         let room = name.clone();
+                        // Some of them name us: the badge says so.
+                        let mentioned = Memo::new(move |_| chat.with(|c| {
+                            let me = c.me.as_ref().map(|m| m.name.as_str()).unwrap_or_default();
+                            c.rooms.get(&room).filter(|_| c.current != room).is_some_and(|t| t.unread_mentions(me) > 0)
+                        }));
+                        let room = name.clone();
                         let pick = move |_| {
                             if let Some(join) = chat.try_update(|c| c.open_room(&room)).flatten() {
                                 ctx.connection.send(join);
@@ -143,7 +149,7 @@ fn Rooms(open: RwSignal<bool>) -> impl IntoView {
                                     <span class="hash" aria-hidden="true">"#"</span>
                                     <span class="room-name">{name.clone()}</span>
                                     <Show when=move || { unread.get() > 0 }>
-                                        <span class="badge" data-testid="room-unread" aria-label="unread">{unread}</span>
+                                        <span class="badge" class:mention=mentioned data-testid="room-unread" aria-label=move || if mentioned.get() { "unread, mentions you" } else { "unread" }>{move || if mentioned.get() { format!("@{}", unread.get()) } else { unread.get().to_string() }}</span>
                                     </Show>
                                     <Show when=move || !joined.get()>
                                         <span class="join-hint">"join"</span>
