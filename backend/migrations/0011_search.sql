@@ -13,7 +13,7 @@ CREATE TABLE message_search_keys (
 );
 
 CREATE VIRTUAL TABLE message_search USING fts5(
-    content, content = '', contentless_delete = 1, tokenize = 'trigram'
+    content, content = '', contentless_delete = 1, tokenize = 'trigram', detail = 'none'
 );
 
 CREATE TRIGGER message_search_insert AFTER INSERT ON messages BEGIN

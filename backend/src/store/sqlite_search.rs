@@ -1,8 +1,10 @@
 //! Search on SQLite: FTS5 with the trigram tokenizer (migration 0011).
 //!
 //! A trigram index finds any substring of three characters or more, in any
-//! script: "天气" inside "今天天气很好" as well as "weath" inside "Weather". Each
-//! word of three or more goes into `MATCH` as a quoted string, so FTS5's
+//! script: "天气" inside "今天天气很好" as well as "weath" inside "Weather". The
+//! index keeps no positions (`detail=none`: it costs the writer less, see
+//! BENCHMARKS.md), so a word is looked up as all of its trigrams, each a quoted
+//! string, and then checked whole against the text. Quoting means FTS5's
 //! operators (`AND`, `NEAR`, `*`, `"`, `:`) in a query are only text. Shorter
 //! words cannot use the index: they filter what the index found, and a query
 //! made only of short words scans the newest [`SHORT_QUERY_SCAN`] messages.
@@ -31,8 +33,14 @@ pub(super) async fn search(
         .map(|c| format!("m.{}", c.trim()))
         .collect::<Vec<_>>()
         .join(", ");
-    // `lower()` folds ASCII only, as short words are mostly ASCII or CJK.
-    let short_filter: String = short
+    // Every word is checked whole. `lower()` folds ASCII only, so a word with
+    // other letters (É, Ж) is left to its trigrams, which fold every script.
+    let whole: Vec<&String> = short
+        .iter()
+        .copied()
+        .chain(indexed.iter().copied().filter(|t| t.is_ascii()))
+        .collect();
+    let whole_filter: String = whole
         .iter()
         .map(|_| " AND instr(lower(m.content), ?) > 0")
         .collect();
@@ -42,7 +50,7 @@ pub(super) async fn search(
             "SELECT {columns} FROM message_search_keys k \
              JOIN messages m ON m.room = k.room AND m.id = k.id \
              WHERE k.rowid > (SELECT coalesce(max(rowid), 0) FROM message_search_keys) - ? \
-             AND k.room IN (SELECT value FROM json_each(?)) AND m.deleted = 0{short_filter} \
+             AND k.room IN (SELECT value FROM json_each(?)) AND m.deleted = 0{whole_filter} \
              ORDER BY k.rowid DESC LIMIT ?"
         )
     } else {
@@ -51,7 +59,7 @@ pub(super) async fn search(
              JOIN message_search_keys k ON k.rowid = s.rowid \
              JOIN messages m ON m.room = k.room AND m.id = k.id \
              WHERE message_search MATCH ? \
-             AND k.room IN (SELECT value FROM json_each(?)) AND m.deleted = 0{short_filter} \
+             AND k.room IN (SELECT value FROM json_each(?)) AND m.deleted = 0{whole_filter} \
              ORDER BY s.rowid DESC LIMIT ?"
         )
     };
@@ -61,7 +69,7 @@ pub(super) async fn search(
         false => statement.bind(match_expression(&indexed)),
     };
     statement = statement.bind(rooms);
-    for term in short {
+    for term in whole {
         statement = statement.bind(term.as_str());
     }
     let rows = statement
@@ -71,13 +79,21 @@ pub(super) async fn search(
     Ok(rows.iter().map(message).collect())
 }
 
-/// Every word as an FTS5 string (`"` doubled inside), all required.
+/// Every trigram of every word as an FTS5 string (`"` doubled inside), all
+/// required.
 fn match_expression(terms: &[&String]) -> String {
-    terms
-        .iter()
-        .map(|term| format!("\"{}\"", term.replace('"', "\"\"")))
-        .collect::<Vec<_>>()
-        .join(" AND ")
+    let mut trigrams: Vec<String> = Vec::new();
+    for term in terms {
+        let chars: Vec<char> = term.chars().collect();
+        for window in chars.windows(INDEXED_CHARS) {
+            let trigram: String = window.iter().collect();
+            let quoted = format!("\"{}\"", trigram.replace('"', "\"\""));
+            if !trigrams.contains(&quoted) {
+                trigrams.push(quoted);
+            }
+        }
+    }
+    trigrams.join(" AND ")
 }
 
 #[cfg(test)]
@@ -85,9 +101,12 @@ mod tests {
     use super::*;
 
     #[test]
-    fn operators_and_quotes_become_plain_strings() {
-        let terms = ["say \"hi\"".to_owned(), "near(".to_owned()];
+    fn words_become_their_trigrams_quoted() {
+        let terms = ["\"hi\"".to_owned(), "near(".to_owned(), "天气好".to_owned()];
         let refs: Vec<&String> = terms.iter().collect();
-        assert_eq!(match_expression(&refs), r#""say ""hi""" AND "near(""#);
+        assert_eq!(
+            match_expression(&refs),
+            r#""""hi" AND "hi""" AND "nea" AND "ear" AND "ar(" AND "天气好""#
+        );
     }
 }
