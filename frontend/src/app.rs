@@ -18,6 +18,8 @@ pub struct Ctx {
     pub editing: RwSignal<Option<confab_shared::MessageId>>,
     /// The search panel is open.
     pub search_open: RwSignal<bool>,
+    /// The emoji set, once fetched (see `view::emoji::load`).
+    pub emoji: RwSignal<Option<std::sync::Arc<crate::model::EmojiSet>>>,
 }
 
 #[component]
@@ -31,6 +33,7 @@ pub fn App() -> impl IntoView {
         connection,
         editing,
         search_open: RwSignal::new(false),
+        emoji: RwSignal::new(None),
     });
 
     Effect::new(move |_| {

@@ -85,7 +85,9 @@ pub fn NotifyButton() -> impl IntoView {
                 title="Get a notification when someone mentions you or writes to you privately"
                 data-testid="notify-me"
                 on:click=move |_| ask(state)
-            >"🔔 Notify me"</button>
+            >
+                <span aria-hidden="true">"🔔"</span><span class="notify-label">" Notify me"</span>
+            </button>
         </Show>
     }
 }

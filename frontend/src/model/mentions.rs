@@ -50,12 +50,11 @@ pub fn mention_at(draft: &str, caret: usize) -> Option<(usize, String)> {
     (starts_word && plausible).then(|| (at, prefix.to_owned()))
 }
 
-/// `draft` with the `@prefix` at `at..caret` replaced by `@name `, and where the
-/// caret goes after it.
-pub fn complete_mention(draft: &str, at: usize, caret: usize, name: &str) -> (String, usize) {
-    let mention = format!("@{name} ");
-    let text = format!("{}{mention}{}", &draft[..at], &draft[caret..]);
-    (text, at + mention.len())
+/// `draft` with what was typed at `at..caret` (`@prefix`, `:code`) replaced by
+/// `insert` (`@name `, an emoji), and where the caret goes after it.
+pub fn complete_mention(draft: &str, at: usize, caret: usize, insert: &str) -> (String, usize) {
+    let text = format!("{}{insert}{}", &draft[..at], &draft[caret..]);
+    (text, at + insert.len())
 }
 
 /// Whether `text` mentions `name`: `@name`, any case, not followed by more of a

@@ -32,7 +32,7 @@ fn completion_offers_room_members_by_prefix_and_fills_in_the_name() {
         Vec::<String>::new(),
         "not oneself"
     );
-    let (text, caret) = complete_mention("hi @b tomorrow", 3, 5, "Bob");
+    let (text, caret) = complete_mention("hi @b tomorrow", 3, 5, "@Bob ");
     assert_eq!(text, "hi @Bob  tomorrow");
     assert_eq!(caret, 8);
 }

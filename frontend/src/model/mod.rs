@@ -3,6 +3,7 @@
 //! after a reconnect) are unit-tested natively. The UI keeps one `Chat` in a signal.
 
 mod edits;
+mod emoji;
 mod events;
 mod mentions;
 mod moderation;
@@ -15,6 +16,7 @@ mod timeline;
 mod typing;
 mod welcome;
 
+pub use emoji::{EmojiSet, MAX_EMOJI_SUGGESTIONS, shortcode, shortcode_at};
 pub use mentions::{Notice, Piece, complete_mention, mention_at, pieces};
 pub use moderation::{Moderation, MuteNotice, Removal};
 pub use private::OpenConversation;

@@ -704,3 +704,6 @@ mod search;
 
 #[path = "mentions_tests.rs"]
 mod mentions;
+
+#[path = "emoji_tests.rs"]
+mod emoji;

@@ -36,7 +36,12 @@ pub fn Composer() -> impl IntoView {
     });
 
     let send = move || {
-        let text = draft.get_untracked();
+        // `:tada:` typed out whole becomes 🎉, once the emoji set is here.
+        let typed = draft.get_untracked();
+        let text = ctx.emoji.with_untracked(|set| match set {
+            Some(set) => set.replace_codes(&typed),
+            None => typed,
+        });
         // Public messages may be written offline: they wait, pending, and go out on
         // reconnect. Private ones have no such queue and need a connection.
         let private = chat.with_untracked(|c| c.private_to.is_some());
@@ -123,6 +128,7 @@ pub fn Composer() -> impl IntoView {
                     on:keydown=on_keydown
                     on:blur=move |_| suggestions.set(None)
                 ></textarea>
+                <super::emoji::EmojiPicker input draft />
                 <button type="submit" class="send" disabled=move || too_long() || barred.get().is_some() || (private_to.get().is_some() && !ctx.connected())>"Send"</button>
             </div>
             <Show when=too_long>

@@ -1,23 +1,25 @@
-//! `@name` completion in the composer: typing `@` and the start of a name
-//! offers the room's members; Up and Down choose, Enter or Tab takes one,
-//! Escape closes the list.
+//! Completion in the composer: `@` and the start of a name offers the room's
+//! members, `:` and two letters offers emoji by shortcode. Up and Down choose,
+//! Enter or Tab takes one, Escape closes the list.
 
 use crate::app::ctx;
-use crate::model::{complete_mention, mention_at};
+use crate::model::{MAX_EMOJI_SUGGESTIONS, complete_mention, mention_at, shortcode_at};
 use leptos::html::Textarea;
 use leptos::prelude::*;
 
-/// What the list offers: where the `@` is, the names, the one chosen.
+/// What the list offers: where the `@` or `:` is, each item as shown and as
+/// inserted, and the one chosen.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Suggestions {
     at: usize,
-    names: Vec<String>,
+    items: Vec<(String, String)>,
     chosen: usize,
 }
 
 /// After each keystroke: what to offer for the `@prefix` before the caret.
 pub fn suggest(input: NodeRef<Textarea>, suggestions: RwSignal<Option<Suggestions>>) {
-    let chat = ctx().chat;
+    let ctx = ctx();
+    let chat = ctx.chat;
     let Some(el) = input.get_untracked() else {
         return;
     };
@@ -25,15 +27,31 @@ pub fn suggest(input: NodeRef<Textarea>, suggestions: RwSignal<Option<Suggestion
     // The caret, as a UTF-16 offset: the byte offset it stands for.
     let caret16 = el.selection_start().ok().flatten().unwrap_or(0) as usize;
     let caret = utf16_to_byte(&text, caret16);
-    let found = mention_at(&text, caret).and_then(|(at, prefix)| {
+    let mentions = mention_at(&text, caret).map(|(at, prefix)| {
         let names = chat.with_untracked(|c| c.mention_suggestions(&prefix));
-        (!names.is_empty()).then_some(Suggestions {
-            at,
-            names,
-            chosen: 0,
-        })
+        let items = names
+            .into_iter()
+            .map(|n| (format!("@{n}"), format!("@{n} ")));
+        (at, items.collect::<Vec<_>>())
     });
-    suggestions.set(found);
+    let emoji = || {
+        let (at, code) = shortcode_at(&text, caret)?;
+        let Some(set) = ctx.emoji.get_untracked() else {
+            super::emoji::load(ctx.emoji);
+            return None;
+        };
+        let found = set.find(&code, MAX_EMOJI_SUGGESTIONS);
+        let items = found.into_iter().map(|(e, c)| (format!("{e} :{c}:"), e));
+        Some((at, items.collect::<Vec<_>>()))
+    };
+    let found = mentions
+        .or_else(emoji)
+        .filter(|(_, items)| !items.is_empty());
+    suggestions.set(found.map(|(at, items)| Suggestions {
+        at,
+        items,
+        chosen: 0,
+    }));
 }
 
 /// Handles a key while the list is open; true if it was the list's.
@@ -46,7 +64,7 @@ pub fn on_key(
     let Some(open) = suggestions.get_untracked() else {
         return false;
     };
-    let count = open.names.len();
+    let count = open.items.len();
     let step = |by: usize| {
         suggestions.update(|s| {
             if let Some(s) = s {
@@ -58,7 +76,7 @@ pub fn on_key(
         "ArrowDown" => step(1),
         "ArrowUp" => step(count - 1),
         "Enter" | "Tab" if !ev.is_composing() => {
-            take(open.names[open.chosen].clone(), input, draft, suggestions)
+            take(open.items[open.chosen].1.clone(), input, draft, suggestions)
         }
         "Escape" => suggestions.set(None),
         _ => return false,
@@ -67,9 +85,9 @@ pub fn on_key(
     true
 }
 
-/// Puts `@name ` in place of the `@prefix` and the caret after it.
+/// Puts `insert` in place of the `@prefix` or `:code`, and the caret after it.
 fn take(
-    name: String,
+    insert: String,
     input: NodeRef<Textarea>,
     draft: RwSignal<String>,
     suggestions: RwSignal<Option<Suggestions>>,
@@ -82,7 +100,7 @@ fn take(
         &text,
         el.selection_start().ok().flatten().unwrap_or(0) as usize,
     );
-    let (completed, caret) = complete_mention(&text, open.at, caret.max(open.at), &name);
+    let (completed, caret) = complete_mention(&text, open.at, caret.max(open.at), &insert);
     draft.set(completed.clone());
     el.set_value(&completed);
     let caret16 = completed[..caret].encode_utf16().count() as u32;
@@ -109,22 +127,21 @@ pub fn MentionList(
     draft: RwSignal<String>,
     suggestions: RwSignal<Option<Suggestions>>,
 ) -> impl IntoView {
-    let names = move || {
+    let items = move || {
         suggestions
             .get()
-            .map(|s| (s.names, s.chosen))
+            .map(|s| (s.items, s.chosen))
             .unwrap_or_default()
     };
     view! {
         <Show when=move || suggestions.with(Option::is_some)>
-            <ul class="mention-list" role="listbox" aria-label="Mention someone" data-testid="mention-list">
+            <ul class="mention-list" role="listbox" aria-label="Suggestions" data-testid="mention-list">
                 {move || {
-                    let (names, chosen) = names();
-                    names
+                    let (items, chosen) = items();
+                    items
                         .into_iter()
                         .enumerate()
-                        .map(|(i, name)| {
-                            let pick = name.clone();
+                        .map(|(i, (label, insert))| {
                             view! {
                                 <li
                                     role="option"
@@ -132,9 +149,9 @@ pub fn MentionList(
                                     class:chosen=i == chosen
                                     on:mousedown=move |ev| {
                                         ev.prevent_default();
-                                        take(pick.clone(), input, draft, suggestions);
+                                        take(insert.clone(), input, draft, suggestions);
                                     }
-                                >"@"{name}</li>
+                                >{label}</li>
                             }
                         })
                         .collect_view()

@@ -4,6 +4,7 @@ mod account;
 mod composer;
 mod conversations;
 mod edit;
+mod emoji;
 mod mentions;
 mod messages;
 mod moderation;
