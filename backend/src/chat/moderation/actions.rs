@@ -166,8 +166,7 @@ impl Hub {
             by_name: self.members[&actor].name().to_owned(),
         };
         self.sanctions.mute(mute.clone());
-        self.store_moderation(ModerationWrite::Mute(mute.clone()));
-        self.tell_muted(&mute);
+        self.store_mute(&mute);
         let audit = AuditEntry {
             room,
             reason,
@@ -303,6 +302,12 @@ impl Hub {
         match write {
             ModerationWrite::DeleteMessage { .. } => self.deletion_committed(write, stored),
             ModerationWrite::Audit(entry) => self.audit_committed(entry, stored),
+            ModerationWrite::Mute(mute) => {
+                if !stored {
+                    tracing::error!("a mute was not stored; it holds until a restart");
+                }
+                self.tell_muted(mute);
+            }
             _ if !stored => tracing::error!("a moderation change was not stored"),
             _ => {}
         }

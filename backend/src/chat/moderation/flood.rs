@@ -147,8 +147,7 @@ impl Hub {
             by_name: FLOOD_CONTROL.into(),
         };
         self.sanctions.mute(mute.clone());
-        self.store_moderation(super::ModerationWrite::Mute(mute.clone()));
-        self.tell_muted(&mute);
+        self.store_mute(&mute);
         let entry = AuditEntry {
             target_id: Some(user),
             target_name: Some(name),
@@ -164,9 +163,20 @@ impl Hub {
 
     /// Queues a moderation write; logged, not fatal, when the queue is full (the
     /// action has taken effect in memory and holds until a restart).
-    pub(super) fn store_moderation(&mut self, write: super::ModerationWrite) {
-        if self.persist.try_send(Write::Moderation(write)).is_err() {
+    /// Queues `write` for the group commit; false if the queue refused it.
+    pub(super) fn store_moderation(&mut self, write: super::ModerationWrite) -> bool {
+        let queued = self.persist.try_send(Write::Moderation(write)).is_ok();
+        if !queued {
             tracing::error!("storage queue full; a moderation change was not stored");
+        }
+        queued
+    }
+
+    /// Stores a mute; its user hears of it once it is stored (so a `muted`
+    /// survives a crash right after it), or at once if it cannot be queued.
+    pub(super) fn store_mute(&mut self, mute: &super::Mute) {
+        if !self.store_moderation(super::ModerationWrite::Mute(mute.clone())) {
+            self.tell_muted(mute);
         }
     }
 }
