@@ -1002,3 +1002,6 @@ mod edits;
 
 #[path = "hub_reaction_tests.rs"]
 mod reactions;
+
+#[path = "hub_search_tests.rs"]
+mod search;
