@@ -1,26 +1,9 @@
 import { test, expect } from '@playwright/test';
-import { Server, openChat, say, messages } from './support';
+import { Server, openChat, say, messages, storeMessages } from './support';
 
-/** Stores `count` messages in general through a plain WebSocket from a page. */
-async function fill(browser, server: Server, count: number) {
-  const page = await (await browser.newContext()).newPage();
-  await page.goto(server.url);
-  await page.evaluate(async ({ url, count }) => {
-    const ws = new WebSocket(url);
-    await new Promise((r) => (ws.onopen = r));
-    let acked = 0;
-    const done = new Promise<void>((resolve) => {
-      ws.onmessage = (e) => {
-        const m = JSON.parse(e.data);
-        if (m.type === 'message' && m.txn_id && ++acked === count) resolve();
-      };
-    });
-    for (let i = 0; i < count; i++) ws.send(JSON.stringify({ type: 'message', content: `old ${i}`, txn_id: `f${i}` }));
-    await done;
-    ws.close();
-  }, { url: `ws://${server.addr}/ws`, count });
-  await page.context().close();
-}
+/** Stores `count` messages in general: `old 0`, `old 1`, … */
+const fill = (browser, server: Server, count: number) =>
+  storeMessages(browser, server, Array.from({ length: count }, (_, i) => `old ${i}`));
 
 test('scrolling up loads older history, back to the first message', async ({ browser }) => {
   const server = await new Server().start(['--rate-per-sec', '1000', '--rate-burst', '1000']);

@@ -1,30 +1,9 @@
-import { test, expect, Page, Browser } from '@playwright/test';
-import { Server, openChat, messages, say } from './support';
+import { test, expect, Page } from '@playwright/test';
+import { Server, openChat, messages, say, storeMessages } from './support';
 
 const shots = 'test-results/screenshots';
 const bubble = (page: Page, text: string) =>
   messages(page).locator('[data-testid=message]', { hasText: text });
-
-/** Stores `contents` in general, in order, through a plain WebSocket. */
-async function store(browser: Browser, server: Server, contents: string[]) {
-  const page = await (await browser.newContext()).newPage();
-  await page.goto(server.url);
-  await page.evaluate(async ({ url, contents }) => {
-    const ws = new WebSocket(url);
-    await new Promise((r) => (ws.onopen = r));
-    let acked = 0;
-    const done = new Promise<void>((resolve) => {
-      ws.onmessage = (e) => {
-        const m = JSON.parse(e.data);
-        if (m.type === 'message' && m.txn_id && ++acked === contents.length) resolve();
-      };
-    });
-    contents.forEach((content, i) => ws.send(JSON.stringify({ type: 'message', content, txn_id: `s${i}` })));
-    await done;
-    ws.close();
-  }, { url: `ws://${server.addr}/ws`, contents });
-  await page.context().close();
-}
 
 async function search(page: Page, query: string) {
   if (!(await page.getByTestId('search-panel').isVisible())) await page.getByTestId('search-toggle').click();
@@ -36,7 +15,7 @@ test('search finds old messages in any case and script, and jumps to them', asyn
   const server = await new Server().start(['--rate-per-sec', '1000', '--rate-burst', '1000']);
   try {
     const filler = Array.from({ length: 300 }, (_, i) => `chatter ${i}`);
-    await store(browser, server, ['Release notes are out on Friday', '今天天气很好，我们去公园', ...filler]);
+    await storeMessages(browser, server, ['Release notes are out on Friday', '今天天气很好，我们去公园', ...filler]);
     const ann = await openChat(browser, server, 'Ann');
     const bob = await openChat(browser, server, 'Bob', { width: 390, height: 844 });
     await say(ann.page, 'Friday lunch, anyone?');

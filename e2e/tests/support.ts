@@ -113,3 +113,25 @@ export const SECRETS = [PASSWORD, 'not my password', 'hello from my account', 'f
 export const messages = (page: Page) => page.getByTestId('messages');
 export const users = (page: Page) => page.locator('[data-testid=users] .user-name');
 export const onlineCount = (page: Page) => page.getByTestId('online-count');
+
+/** Stores `contents` in general, in order, through a plain WebSocket from a page
+ * of its own, and waits until every one is acknowledged (stored). */
+export async function storeMessages(browser: Browser, server: Server, contents: string[]) {
+  const page = await (await browser.newContext()).newPage();
+  await page.goto(server.url);
+  await page.evaluate(async ({ url, contents }) => {
+    const ws = new WebSocket(url);
+    await new Promise((r) => (ws.onopen = r));
+    let acked = 0;
+    const done = new Promise<void>((resolve) => {
+      ws.onmessage = (e) => {
+        const m = JSON.parse(e.data);
+        if (m.type === 'message' && m.txn_id && ++acked === contents.length) resolve();
+      };
+    });
+    contents.forEach((content, i) => ws.send(JSON.stringify({ type: 'message', content, txn_id: `s${i}` })));
+    await done;
+    ws.close();
+  }, { url: `ws://${server.addr}/ws`, contents });
+  await page.context().close();
+}

@@ -2,7 +2,7 @@
 //! pieces a message is drawn from (mentions marked, links made safe), and which
 //! arriving messages deserve a notification.
 
-use super::{Applied, Chat, EntryKind, Timeline};
+use super::{Applied, Chat, Timeline};
 use confab_shared::limits::MAX_NAME_CHARS;
 
 /// Most names the completion list offers.
@@ -213,16 +213,8 @@ impl Chat {
 impl Timeline {
     /// Unread messages that mention `name`.
     pub fn unread_mentions(&self, name: &str) -> u32 {
-        let Some(marker) = self.read_up_to else {
-            return 0;
-        };
-        let mentioning = self.entries.iter().filter(|e| {
-            e.id.is_some_and(|id| id > marker)
-                && !e.deleted
-                && matches!(e.kind, EntryKind::Public { own: false, .. })
-                && mentions(&e.text, name)
-        });
-        mentioning.count() as u32
+        let unread = self.unread_entries();
+        unread.filter(|e| mentions(&e.text, name)).count() as u32
     }
 }
 

@@ -18,15 +18,17 @@ impl Timeline {
     /// Messages from others past our marker, among those held. Zero until the
     /// server has told us our marker.
     pub fn unread(&self) -> u32 {
-        let Some(marker) = self.read_up_to else {
-            return 0;
-        };
-        let unread = self.entries.iter().filter(|e| {
-            e.id.is_some_and(|id| id > marker)
+        self.unread_entries().count() as u32
+    }
+
+    /// The messages [`Timeline::unread`] counts.
+    pub(super) fn unread_entries(&self) -> impl Iterator<Item = &super::Entry> {
+        let marker = self.read_up_to;
+        self.entries.iter().filter(move |e| {
+            marker.is_some_and(|marker| e.id.is_some_and(|id| id > marker))
                 && !e.deleted
                 && matches!(e.kind, EntryKind::Public { own: false, .. })
-        });
-        unread.count() as u32
+        })
     }
 
     /// Moves our marker forward (never back).
