@@ -36,7 +36,15 @@ pub fn SearchPanel() -> impl IntoView {
     let open = ctx.search_open;
     let input = NodeRef::<Input>::new();
     let this_room = RwSignal::new(false);
-    let search = Memo::new(move |_| chat.with(|c| c.search.clone()));
+    // Every frame recomputes this, so it holds the search's state, not its
+    // results: they change only when an answer ends `pending`, which this sees.
+    let state = Memo::new(move |_| {
+        chat.with(|c| {
+            let s = &c.search;
+            let shape = (s.pending, s.results.len(), s.truncated);
+            (s.query.clone(), s.room.clone(), s.problem.clone(), shape)
+        })
+    });
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let query = input.get_untracked().map(|i| i.value()).unwrap_or_default();
@@ -56,24 +64,25 @@ pub fn SearchPanel() -> impl IntoView {
         }
     });
     let status = move || {
-        let s = search.get();
-        if let Some(problem) = s.problem {
+        let (query, _, problem, (pending, count, truncated)) = state.get();
+        if let Some(problem) = problem {
             return problem;
         }
-        match (s.pending, s.results.len(), s.query.is_empty()) {
+        match (pending, count, query.is_empty()) {
             (_, _, true) => "Words in any order; case does not matter.".into(),
             (true, _, _) => "Searching…".into(),
             (false, 0, _) => "No messages found.".into(),
             (false, 1, _) => "1 message".into(),
-            (false, n, _)
-                if n as u32 >= confab_shared::search::MAX_SEARCH_RESULTS || s.truncated =>
-            {
+            (false, n, _) if n as u32 >= confab_shared::search::MAX_SEARCH_RESULTS || truncated => {
                 format!("The newest {n} messages")
             }
             (false, n, _) => format!("{n} messages"),
         }
     };
-    let results = Memo::new(move |_| search.with(|s| s.results.clone()));
+    let results = Memo::new(move |_| {
+        state.track();
+        chat.with_untracked(|c| c.search.results.clone())
+    });
     view! {
         <Show when=move || open.get()>
             <section id="search-panel" class="search-panel" role="search" aria-label="Search messages" data-testid="search-panel">
