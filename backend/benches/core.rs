@@ -30,6 +30,7 @@ fn encode(c: &mut Criterion) {
         id: Some(12345),
         room: Some("general".into()),
         reply_to: None,
+        attachments: Vec::new(),
     };
     c.bench_function("encode a message frame", |b| {
         b.iter(|| black_box(&message).encode())
@@ -85,6 +86,7 @@ fn route(c: &mut Criterion) {
                 edited_at: None,
                 rev: 0,
                 reply_to: None,
+                attachments: Vec::new(),
                 reactions: Vec::new(),
             };
             hub.committed(&[Write::Message(Arc::new(message))], true);

@@ -1,6 +1,6 @@
 //! The Confab server: a chat core ([`chat`]), a thin WebSocket layer around it
-//! ([`ws`]), durable storage ([`store`]), and the embedded web client ([`assets`]),
-//! served on one port.
+//! ([`ws`]), durable storage ([`store`]), uploaded images ([`uploads`]), and the
+//! embedded web client ([`assets`]), served on one port.
 
 pub mod admin;
 pub mod api;
@@ -16,6 +16,7 @@ pub mod server;
 pub mod store;
 pub mod telemetry;
 pub mod tls;
+pub mod uploads;
 pub mod ws;
 
 pub use config::Config;

@@ -7,7 +7,7 @@ use crate::chat::{Hub, HubSettings, SharedHub};
 use crate::config::Guests;
 use crate::listener::{self, SocketLimits};
 use crate::store::SqliteStore;
-use crate::{Config, api, assets, health, redirect, tls, ws};
+use crate::{Config, api, assets, health, redirect, tls, uploads, ws};
 use anyhow::Context;
 use axum::Router;
 use axum::extract::{Request, State};
@@ -33,6 +33,7 @@ pub struct AppState {
     pub sockets: Arc<ws::Context>,
     pub api: Arc<api::Context>,
     pub health: Arc<health::Context>,
+    pub uploads: Arc<uploads::Context>,
 }
 
 impl AppState {
@@ -78,6 +79,16 @@ impl AppState {
             ),
             secure_cookie: config.secure_cookie(),
         });
+        let files = uploads::Files::open(&config.data_dir())
+            .with_context(|| format!("cannot create {}/uploads", config.data_dir().display()))?;
+        let uploads = Arc::new(uploads::Context::new(
+            auth.clone(),
+            store.clone(),
+            files,
+            config.origins(),
+            config.max_upload,
+            config.upload_quota,
+        ));
         let health = Arc::new(health::Context {
             hub: hub.clone(),
             store: store.clone(),
@@ -98,6 +109,7 @@ impl AppState {
             sockets,
             api,
             health,
+            uploads,
             config,
         });
         tokio::spawn(expire_sessions(Arc::downgrade(&app)));
@@ -138,8 +150,8 @@ async fn expire_sessions(app: std::sync::Weak<AppState>) {
 
 /// `/` serves the web client, or the WebSocket when the request is an upgrade (the
 /// tutorial's client connects to `ws://host:port` with no path); `/ws` is the
-/// WebSocket only; `/api/...` is the accounts API; every other path is a client
-/// asset.
+/// WebSocket only; `/api/...` is the accounts API and uploads; `/uploads/...`
+/// serves uploaded images; every other path is a client asset.
 pub fn router(app: &AppState) -> Router {
     Router::new()
         .route("/", get(root))
@@ -147,6 +159,7 @@ pub fn router(app: &AppState) -> Router {
         .with_state(app.sockets.clone())
         .merge(api::router(app.api.clone()))
         .merge(health::router(app.health.clone()))
+        .merge(uploads::router(app.uploads.clone()))
         .fallback(assets::serve)
         .layer(CompressionLayer::new())
 }

@@ -65,7 +65,7 @@ async fn https(
     body: &str,
 ) -> Response {
     let stream = tls_stream(server, tls).await.expect("TLS handshake");
-    http::request_on(stream, &server.addr, method, path, headers, body).await
+    http::request_on(stream, &server.addr, method, path, headers, body.as_bytes()).await
 }
 
 fn start_tls(cert: &Cert, extra: &[&str]) -> Server {

@@ -4,8 +4,8 @@ use crate::browser;
 use crate::connection::{self, Connection, Status};
 use crate::model::Chat;
 use crate::view::{
-    AccountMenu, Composer, ConversationView, MessageList, ModerationNotices, RoomHeader,
-    SearchPanel, Sidebar, StatusBadge,
+    AccountMenu, Composer, ConversationView, DropZone, Lightbox, MessageList, ModerationNotices,
+    RoomHeader, SearchPanel, Sidebar, StatusBadge,
 };
 use leptos::prelude::*;
 
@@ -20,6 +20,10 @@ pub struct Ctx {
     pub search_open: RwSignal<bool>,
     /// The emoji set, once fetched (see `view::emoji::load`).
     pub emoji: RwSignal<Option<std::sync::Arc<crate::model::EmojiSet>>>,
+    /// Images waiting to go with the next message.
+    pub tray: RwSignal<crate::model::Tray>,
+    /// The image shown over everything, if any.
+    pub lightbox: RwSignal<Option<confab_shared::attachments::Attachment>>,
 }
 
 #[component]
@@ -34,6 +38,8 @@ pub fn App() -> impl IntoView {
         editing,
         search_open: RwSignal::new(false),
         emoji: RwSignal::new(None),
+        tray: RwSignal::new(Default::default()),
+        lightbox: RwSignal::new(None),
     });
 
     Effect::new(move |_| {
@@ -60,6 +66,7 @@ pub fn App() -> impl IntoView {
     let people_open = RwSignal::new(false);
     let online = Memo::new(move |_| chat.with(|c| c.timeline().member_count()));
     let in_conversation = Memo::new(move |_| chat.with(|c| c.conversation.is_some()));
+    let zone = DropZone::new();
     view! {
         <div class="app">
             <header class="topbar">
@@ -77,7 +84,9 @@ pub fn App() -> impl IntoView {
                 <StatusBadge status=connection.status />
             </header>
             <Sidebar open=people_open />
-            <main class="chat">
+            <main class="chat" class:dropping=move || zone.dropping.get()
+                on:dragenter=move |ev| zone.enter(ev) on:dragover=move |ev| zone.over(ev)
+                on:dragleave=move |_| zone.leave() on:drop=move |ev| zone.drop(ev)>
                 <ModerationNotices />
                 <SearchPanel />
                 <Show
@@ -88,6 +97,7 @@ pub fn App() -> impl IntoView {
                 </Show>
                 <Composer />
             </main>
+            <Lightbox />
         </div>
     }
 }

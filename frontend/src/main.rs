@@ -6,6 +6,7 @@ mod browser;
 mod connection;
 mod model;
 mod notify;
+mod uploads;
 mod view;
 
 fn main() {

@@ -6,6 +6,7 @@
 
 use crate::ErrorCode;
 use crate::api::Role;
+use crate::attachments::Attachment;
 use crate::limits;
 use crate::{MessageId, UserId};
 use serde::{Deserialize, Deserializer, Serialize};
@@ -30,6 +31,10 @@ pub enum ClientMessage {
         /// Confab extension: the id of the message (in the same room) this answers.
         #[serde(default, skip_serializing_if = "Option::is_none")]
         reply_to: Option<MessageId>,
+        /// Confab extension: uploaded images (see [`crate::attachments`]). With
+        /// any, `content` may be empty.
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        attachments: Vec<Attachment>,
     },
     /// `{"type":"set_name","name":"Ann"}`
     SetName {

@@ -11,6 +11,7 @@ fn decodes_what_the_tutorial_sends() {
             txn_id: None,
             room: None,
             reply_to: None,
+            attachments: Vec::new(),
         })
     );
     assert_eq!(
@@ -134,6 +135,7 @@ fn txn_id_round_trips() {
         txn_id: Some("t-1".into()),
         room: None,
         reply_to: None,
+        attachments: Vec::new(),
     };
     assert_eq!(
         sent.encode(),
@@ -171,6 +173,7 @@ fn room_commands_validate_names_and_history_limits() {
             txn_id: None,
             room: Some("gaming".into()),
             reply_to: None,
+            attachments: Vec::new(),
         })
     );
 }
@@ -212,6 +215,7 @@ fn every_variant() -> Vec<ClientMessage> {
             txn_id: None,
             room: None,
             reply_to: None,
+            attachments: Vec::new(),
         },
         ClientMessage::SetName { name: "Ann".into() },
         ClientMessage::PrivateMessage {

@@ -38,6 +38,9 @@ pub enum ErrorCode {
     SignInRequired,
     /// The request body is not the JSON expected, or too large.
     InvalidBody,
+    /// An upload is not one of the image types taken (PNG, JPEG, GIF, WebP),
+    /// judged by its bytes, whatever its name or declared type.
+    UnsupportedType,
     /// The request's `Origin` is not one of the server's.
     ForbiddenOrigin,
     /// Your role may not do this to this target (or post in this read-only room).

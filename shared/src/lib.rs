@@ -12,6 +12,7 @@
 //! - [`limits`]: the bounds both ends enforce (names, message sizes).
 
 pub mod api;
+pub mod attachments;
 pub mod client;
 pub mod error_code;
 pub mod limits;

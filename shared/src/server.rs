@@ -6,6 +6,7 @@
 //! name "System").
 
 use crate::api::Role;
+use crate::attachments::Attachment;
 use crate::error_code::ErrorCode;
 use crate::moderation::{AuditEntry, AuditPage};
 use crate::{MessageId, UnixSeconds, UserId};
@@ -72,6 +73,9 @@ pub enum ServerMessage {
         /// Confab extension: the id of the message (in the same room) this answers.
         #[serde(default, skip_serializing_if = "Option::is_none")]
         reply_to: Option<MessageId>,
+        /// Confab extension: uploaded images.
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        attachments: Vec<Attachment>,
     },
     /// Stored messages of a room, oldest first: on connect (for `general`), and in
     /// reply to `get_history`.

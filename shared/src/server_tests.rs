@@ -45,6 +45,7 @@ fn broadcasts_carry_sender_at_top_level() {
         id: None,
         room: None,
         reply_to: None,
+        attachments: Vec::new(),
     };
     assert_eq!(
         wire(&frame),
@@ -137,6 +138,7 @@ fn history_items_look_like_message_events_plus_id() {
         edited_at: None,
         rev: None,
         reply_to: None,
+        attachments: Vec::new(),
         reactions: vec![],
     };
     assert_eq!(
@@ -175,6 +177,7 @@ fn every_frame_round_trips() {
             id: Some(7),
             room: Some("general".into()),
             reply_to: None,
+            attachments: Vec::new(),
         },
         ServerMessage::History {
             content: History {
@@ -192,6 +195,7 @@ fn every_frame_round_trips() {
                     edited_at: None,
                     rev: None,
                     reply_to: None,
+                    attachments: Vec::new(),
                     reactions: vec![],
                 }],
             },

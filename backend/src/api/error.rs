@@ -36,6 +36,11 @@ impl Failure {
         failure
     }
 
+    /// The same failure, told in other words.
+    pub fn set_message(&mut self, message: impl Into<String>) {
+        self.body.message = message.into();
+    }
+
     pub fn storage(error: &crate::chat::ports::StoreError) -> Self {
         tracing::error!(%error, source = %error.source, "account storage failed");
         Self::new(

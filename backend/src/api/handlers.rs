@@ -1,10 +1,9 @@
 //! The handlers of `/api/accounts` and `/api/session`.
 
-use super::Context;
 use super::error::Failure;
 use super::token::{session_cookie, session_token};
+use super::{Context, check_origin};
 use crate::chat::auth::{SESSION_LIFETIME, SignInError, SignUpError};
-use crate::ws::origin_allowed;
 use axum::Json;
 use axum::body::Bytes;
 use axum::extract::rejection::BytesRejection;
@@ -108,7 +107,7 @@ pub async fn whoami(State(api): State<Arc<Context>>, headers: HeaderMap) -> Answ
 
 /// `DELETE /api/session`: revokes the session and clears the cookie; 204.
 pub async fn sign_out(State(api): State<Arc<Context>>, headers: HeaderMap) -> Answer {
-    check_origin(&api, &headers)?;
+    check_origin(&headers, &api.origins)?;
     if let Some(token) = session_token(&headers) {
         api.auth
             .sign_out(&token)
@@ -135,7 +134,7 @@ fn attempt(
     body: Result<Bytes, BytesRejection>,
     limit: Limit,
 ) -> Result<Credentials, Failure> {
-    check_origin(api, headers)?;
+    check_origin(headers, &api.origins)?;
     let credentials = credentials(body)?;
     let key = match limit {
         Limit::Address => None,
@@ -145,19 +144,6 @@ fn attempt(
         .check(peer.ip(), key.as_deref())
         .map_err(Failure::rate_limited)?;
     Ok(credentials)
-}
-
-/// Endpoints with a side effect take no request from another site's page.
-fn check_origin(api: &Context, headers: &HeaderMap) -> Result<(), Failure> {
-    if origin_allowed(headers, &api.origins) {
-        return Ok(());
-    }
-    tracing::warn!(origin = ?headers.get(header::ORIGIN), "refused API call from foreign origin");
-    Err(Failure::new(
-        StatusCode::FORBIDDEN,
-        ErrorCode::ForbiddenOrigin,
-        "Origin not allowed",
-    ))
 }
 
 fn credentials(body: Result<Bytes, BytesRejection>) -> Result<Credentials, Failure> {

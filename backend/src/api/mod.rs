@@ -7,8 +7,9 @@ mod handlers;
 mod rate;
 mod token;
 
+pub(crate) use error::Failure;
 pub use rate::SignInLimits;
-pub use token::{bearer_token, cookie_token};
+pub use token::{bearer_token, cookie_token, session_token};
 
 use crate::chat::auth::Auth;
 use axum::Router;
@@ -49,4 +50,21 @@ async fn no_store(mut response: axum::response::Response) -> axum::response::Res
         axum::http::HeaderValue::from_static("no-store"),
     );
     response
+}
+
+/// Endpoints with a side effect take no request from another site's page.
+pub(crate) fn check_origin(
+    headers: &axum::http::HeaderMap,
+    origins: &[String],
+) -> Result<(), Failure> {
+    if crate::ws::origin_allowed(headers, origins) {
+        return Ok(());
+    }
+    let origin = headers.get(axum::http::header::ORIGIN);
+    tracing::warn!(?origin, "refused API call from foreign origin");
+    Err(Failure::new(
+        axum::http::StatusCode::FORBIDDEN,
+        confab_shared::ErrorCode::ForbiddenOrigin,
+        "Origin not allowed",
+    ))
 }

@@ -13,7 +13,7 @@ use confab_shared::{ErrorCode, MessageId, UserId};
 
 /// Where a message to change was found (see [`Hub::look_up`]).
 pub(super) enum Lookup {
-    Held(StoredMessage),
+    Held(Box<StoredMessage>),
     AskStore,
     /// Not found; the user has been told.
     Answered,
@@ -30,7 +30,7 @@ impl Hub {
         content: String,
     ) -> Option<Followup> {
         match self.look_up(user, &room, id) {
-            Lookup::Held(found) => self.edit_found(user, content, Some(found)),
+            Lookup::Held(found) => self.edit_found(user, content, Some(*found)),
             Lookup::AskStore => {
                 return Some(Followup::Edit {
                     user,
@@ -53,7 +53,7 @@ impl Hub {
             return Lookup::Answered;
         };
         if let Some(found) = r.find(id) {
-            return Lookup::Held(found.clone());
+            return Lookup::Held(Box::new(found.clone()));
         }
         if id == 0 || id > r.last_id() {
             self.send_error(user, ErrorCode::NotFound, "No such message");

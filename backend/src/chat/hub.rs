@@ -5,6 +5,7 @@ use super::directory::RoomDirectory;
 use super::events::{Movement, presence};
 use super::members::Member;
 use super::members::Members;
+use super::messages::Post;
 use super::moderation::Sanctions;
 use super::now_unix;
 use super::ports::{Bus, LocalBus, Snapshot, Write};
@@ -226,9 +227,15 @@ impl Hub {
                 txn_id,
                 room,
                 reply_to,
+                attachments,
             } => {
                 let room = self.resolve_room(room.as_deref().unwrap_or(DEFAULT_ROOM));
-                return self.public_message(user, content, txn_id, room, reply_to);
+                let post = Post {
+                    content,
+                    reply_to,
+                    attachments,
+                };
+                return self.public_message(user, post, txn_id, room);
             }
             ClientMessage::SetName { name } => self.rename(user, name),
             ClientMessage::PrivateMessage { to_id, content } => {

@@ -843,6 +843,7 @@ fn empty_silent_rooms_are_archived_and_come_back_with_their_history() {
         edited_at: None,
         rev: 0,
         reply_to: None,
+        attachments: Vec::new(),
         reactions: Vec::new(),
     };
     hub.complete(followup, Answer::Messages(Ok(vec![first])));

@@ -5,10 +5,18 @@ use super::now_unix;
 use super::ports::{StoredMessage, Write};
 use super::request::Followup;
 use super::session::Txn;
+use confab_shared::attachments::Attachment;
 use confab_shared::server::{ErrorBody, ServerMessage};
 use confab_shared::{ErrorCode, MessageId, UserId};
 use std::sync::Arc;
 use tokio::sync::mpsc::error::TrySendError;
+
+/// What a sender posts: its words, what it answers, and its images.
+pub(super) struct Post {
+    pub content: String,
+    pub reply_to: Option<MessageId>,
+    pub attachments: Vec<Attachment>,
+}
 
 impl Hub {
     /// Assigns the message its id and queues it for storage. Nobody sees it until it
@@ -17,11 +25,15 @@ impl Hub {
     pub(super) fn public_message(
         &mut self,
         user: UserId,
-        content: String,
+        post: Post,
         txn_id: Option<String>,
         room: String,
-        reply_to: Option<MessageId>,
     ) -> Option<Followup> {
+        let Post {
+            content,
+            reply_to,
+            attachments,
+        } = post;
         let member = self
             .members
             .get_mut(&user)
@@ -39,7 +51,10 @@ impl Hub {
             self.send_txn_error(user, ErrorCode::NotFound, text, txn_id);
             return None;
         }
-        if !known && !self.may_post(user, Some(&room), &content, &txn_id) {
+        // Flood control counts repeats of what is shown: the same words with
+        // other images are another message.
+        let shown = repeat_key(&content, &attachments);
+        if !known && !self.may_post(user, Some(&room), &shown, &txn_id) {
             return None;
         }
         let member = &self.members[&user];
@@ -80,6 +95,7 @@ impl Hub {
             rev: 0,
             reply_to,
             reactions: Vec::new(),
+            attachments,
         });
         match self.persist.try_send(Write::Message(stored.clone())) {
             Ok(()) => {
@@ -222,6 +238,20 @@ impl Hub {
     }
 }
 
+/// What flood control compares between a sender's messages.
+fn repeat_key<'a>(content: &'a str, attachments: &[Attachment]) -> std::borrow::Cow<'a, str> {
+    if attachments.is_empty() {
+        return content.into();
+    }
+    let urls = attachments.iter().map(|a| a.url.as_str());
+    let mut key = content.to_owned();
+    for url in urls {
+        key.push('\n');
+        key.push_str(url);
+    }
+    key.into()
+}
+
 /// The `message` event for a stored message, with `txn_id` only on the sender's copy.
 pub(super) fn echo(message: &StoredMessage, txn_id: Option<String>) -> ServerMessage {
     ServerMessage::Message {
@@ -233,5 +263,6 @@ pub(super) fn echo(message: &StoredMessage, txn_id: Option<String>) -> ServerMes
         id: Some(message.id),
         room: Some(message.room.clone()),
         reply_to: message.reply_to,
+        attachments: message.attachments.clone(),
     }
 }

@@ -41,6 +41,7 @@ mod search;
 mod session;
 pub mod tokens;
 mod typing;
+pub mod uploads;
 
 pub use arrival::{Arrival, EarlierSession};
 pub use connect::{account_session_key, is_account_session};

@@ -20,6 +20,8 @@ use std::sync::Arc;
 use thiserror::Error;
 
 pub use super::changes::{MessageEdit, ReactionChange, StoredReaction, toggle_reaction};
+pub use super::uploads::StoredUpload;
+use confab_shared::attachments::Attachment;
 
 /// A public message as stored, and as kept in a room's recent history.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -43,6 +45,8 @@ pub struct StoredMessage {
     pub reply_to: Option<MessageId>,
     /// Its reactions, in the order first made, each with everyone who made it.
     pub reactions: Vec<StoredReaction>,
+    /// Uploaded images it shows.
+    pub attachments: Vec<Attachment>,
 }
 
 impl StoredMessage {
@@ -60,6 +64,7 @@ impl StoredMessage {
             rev: (self.rev > 0).then_some(self.rev),
             reply_to: self.reply_to,
             reactions: self.reactions.iter().map(StoredReaction::to_wire).collect(),
+            attachments: self.attachments.clone(),
         }
     }
 
@@ -318,6 +323,18 @@ pub trait Store: Send + Sync + 'static {
         since: Option<UnixSeconds>,
         limit: u32,
     ) -> BoxFuture<'_, Result<Vec<AuditEntry>, StoreError>>;
+    /// Records an upload whose file is already on disk.
+    fn save_upload<'a>(&'a self, upload: &'a StoredUpload)
+    -> BoxFuture<'a, Result<(), StoreError>>;
+    /// The upload with this id, if any.
+    fn upload<'a>(&'a self, id: &'a str)
+    -> BoxFuture<'a, Result<Option<StoredUpload>, StoreError>>;
+    /// Bytes `owner` has uploaded since `since`: what its quota has used.
+    fn uploaded_bytes_since(
+        &self,
+        owner: UserId,
+        since: UnixSeconds,
+    ) -> BoxFuture<'_, Result<u64, StoreError>>;
     /// The newest transactions (at most `limit`) stored by `session` since `since`.
     fn session_txns(
         &self,

@@ -39,7 +39,7 @@ impl Hub {
             return None;
         }
         match self.look_up(user, &room, id) {
-            Lookup::Held(found) => self.react_found(user, emoji, Some(found)),
+            Lookup::Held(found) => self.react_found(user, emoji, Some(*found)),
             Lookup::AskStore => {
                 return Some(Followup::React {
                     user,

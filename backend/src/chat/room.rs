@@ -276,6 +276,7 @@ mod tests {
             edited_at: None,
             rev: 0,
             reply_to: None,
+            attachments: Vec::new(),
             reactions: Vec::new(),
         }
     }

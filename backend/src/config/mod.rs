@@ -36,6 +36,19 @@ pub struct Config {
     #[arg(long, env = "CONFAB_DB", default_value = "confab.db")]
     pub db: std::path::PathBuf,
 
+    /// Directory for uploaded images (kept in its `uploads` folder). Default: the
+    /// directory holding `--db`.
+    #[arg(long, env = "CONFAB_DATA_DIR")]
+    pub data_dir: Option<std::path::PathBuf>,
+
+    /// Largest image one upload may be, in bytes.
+    #[arg(long, env = "CONFAB_MAX_UPLOAD", default_value_t = confab_shared::attachments::DEFAULT_MAX_UPLOAD_BYTES)]
+    pub max_upload: u64,
+
+    /// Bytes one account may upload a day, in all.
+    #[arg(long, env = "CONFAB_UPLOAD_QUOTA", default_value_t = 200 * 1024 * 1024)]
+    pub upload_quota: u64,
+
     /// When a stored message counts as durable: `full` syncs every commit to disk
     /// (survives power loss); `normal` survives a crash of the process (kill -9) but
     /// may lose the last commits on power loss, and saves an fsync per commit.
@@ -249,6 +262,15 @@ impl Config {
     pub fn max_sockets(&self) -> usize {
         self.max_sockets
             .unwrap_or(self.max_connections.saturating_add(1024))
+    }
+    /// Where uploads go: `--data-dir`, or beside the database.
+    pub fn data_dir(&self) -> std::path::PathBuf {
+        self.data_dir
+            .clone()
+            .unwrap_or_else(|| match self.db.parent() {
+                Some(dir) if !dir.as_os_str().is_empty() => dir.to_owned(),
+                _ => ".".into(),
+            })
     }
     /// `None`: rooms are never archived.
     pub fn room_archive_after(&self) -> Option<Duration> {

@@ -8,22 +8,22 @@
 //! were four or more: each a pair of thread wake-ups, which under a steady chat
 //! load cost more CPU than SQLite itself.
 
+use super::sqlite_messages::{COLUMNS, insert_messages, message};
 use super::{sqlite_moderation, sqlite_private, sqlite_reactions, sqlite_reads};
-use super::{sqlite_search, sqlite_sessions};
+use super::{sqlite_search, sqlite_sessions, sqlite_uploads};
 use crate::chat::ports::{
     ArchivedRoom, Range, SessionRecord, SessionTxn, Snapshot, Store, StoreError, StoredMessage,
     StoredRoom, Write,
 };
-use crate::chat::ports::{ConversationSummary, SearchQuery, StoredPrivate};
+use crate::chat::ports::{ConversationSummary, SearchQuery, StoredPrivate, StoredUpload};
 use crate::config::Durability;
 use confab_shared::moderation::AuditEntry;
 use confab_shared::{MessageId, UnixSeconds, UserId};
 use futures_util::future::BoxFuture;
 use sqlx::sqlite::{
-    SqliteConnectOptions, SqliteConnection, SqliteJournalMode, SqlitePoolOptions, SqliteRow,
-    SqliteSynchronous,
+    SqliteConnectOptions, SqliteConnection, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous,
 };
-use sqlx::{ConnectOptions, Connection, QueryBuilder, Row, Sqlite, SqlitePool};
+use sqlx::{ConnectOptions, Connection, Row, SqlitePool};
 use std::path::Path;
 use std::time::Duration;
 
@@ -71,54 +71,6 @@ impl SqliteStore {
     pub(super) fn pool(&self) -> &SqlitePool {
         &self.pool
     }
-}
-
-pub(super) const COLUMNS: &str = "room, id, from_id, from_name, content, timestamp, txn_id, session, \
-     deleted, edited_at, rev, reply_to";
-/// A new message is never deleted nor edited: those columns take their defaults.
-const INSERT_COLUMNS: &str =
-    "room, id, from_id, from_name, content, timestamp, txn_id, session, reply_to";
-
-pub(super) fn message(row: &SqliteRow) -> StoredMessage {
-    StoredMessage {
-        room: row.get("room"),
-        id: row.get::<i64, _>("id") as u64,
-        from_id: row.get::<i64, _>("from_id") as u64,
-        from_name: row.get("from_name"),
-        content: row.get("content"),
-        timestamp: row.get("timestamp"),
-        txn_id: row.get("txn_id"),
-        session: row.get::<i64, _>("session") as u64,
-        deleted: row.get("deleted"),
-        edited_at: row.get("edited_at"),
-        rev: row.get::<i64, _>("rev") as u64,
-        reply_to: row.get::<Option<i64>, _>("reply_to").map(|id| id as u64),
-        reactions: Vec::new(),
-    }
-}
-
-/// Inserts `messages` (at least one) with one multi-row `INSERT`. A batch is at
-/// most `commit::MAX_BATCH` (256) rows of 9 values, far under SQLite's limit of
-/// 32 766 bound values per statement.
-async fn insert_messages<'m>(
-    connection: &mut SqliteConnection,
-    messages: impl Iterator<Item = &'m StoredMessage>,
-) -> Result<(), sqlx::Error> {
-    let mut insert =
-        QueryBuilder::<Sqlite>::new(format!("INSERT INTO messages ({INSERT_COLUMNS}) "));
-    insert.push_values(messages, |mut row, m| {
-        row.push_bind(&m.room)
-            .push_bind(m.id as i64)
-            .push_bind(m.from_id as i64)
-            .push_bind(&m.from_name)
-            .push_bind(&m.content)
-            .push_bind(m.timestamp)
-            .push_bind(&m.txn_id)
-            .push_bind(m.session as i64)
-            .push_bind(m.reply_to.map(|id| id as i64));
-    });
-    insert.build().execute(connection).await?;
-    Ok(())
 }
 
 impl Store for SqliteStore {
@@ -376,6 +328,28 @@ impl Store for SqliteStore {
         limit: u32,
     ) -> BoxFuture<'_, Result<Vec<AuditEntry>, StoreError>> {
         Box::pin(sqlite_moderation::audit(&self.pool, before, since, limit))
+    }
+
+    fn save_upload<'a>(
+        &'a self,
+        upload: &'a StoredUpload,
+    ) -> BoxFuture<'a, Result<(), StoreError>> {
+        Box::pin(sqlite_uploads::save(&self.pool, upload))
+    }
+
+    fn upload<'a>(
+        &'a self,
+        id: &'a str,
+    ) -> BoxFuture<'a, Result<Option<StoredUpload>, StoreError>> {
+        Box::pin(sqlite_uploads::find(&self.pool, id))
+    }
+
+    fn uploaded_bytes_since(
+        &self,
+        owner: UserId,
+        since: UnixSeconds,
+    ) -> BoxFuture<'_, Result<u64, StoreError>> {
+        Box::pin(sqlite_uploads::bytes_since(&self.pool, owner, since))
     }
 
     fn session_txns(

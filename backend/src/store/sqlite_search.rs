@@ -9,7 +9,7 @@
 //! words cannot use the index: they filter what the index found, and a query
 //! made only of short words scans the newest [`SHORT_QUERY_SCAN`] messages.
 
-use super::sqlite::{COLUMNS, message};
+use super::sqlite_messages::{COLUMNS, message};
 use crate::chat::ports::{SearchQuery, StoredMessage};
 use sqlx::SqlitePool;
 

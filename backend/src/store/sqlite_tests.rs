@@ -16,6 +16,7 @@ fn message(room: &str, id: u64) -> Write {
         edited_at: None,
         rev: 0,
         reply_to: None,
+        attachments: Vec::new(),
         reactions: Vec::new(),
     }))
 }

@@ -7,6 +7,8 @@ pub struct Response {
     pub status: u16,
     pub headers: Vec<(String, String)>,
     pub body: String,
+    /// The body as sent, for binary answers.
+    pub bytes: Vec<u8>,
 }
 
 impl Response {
@@ -32,6 +34,18 @@ pub async fn request(
     body: &str,
 ) -> Response {
     let stream = TcpStream::connect(addr).await.expect("server reachable");
+    request_on(stream, addr, method, path, headers, body.as_bytes()).await
+}
+
+/// [`request`] with a body of any bytes (an upload, say).
+pub async fn request_bytes(
+    addr: &str,
+    method: &str,
+    path: &str,
+    headers: &[(&str, &str)],
+    body: &[u8],
+) -> Response {
+    let stream = TcpStream::connect(addr).await.expect("server reachable");
     request_on(stream, addr, method, path, headers, body).await
 }
 
@@ -42,26 +56,36 @@ pub async fn request_on<S: AsyncRead + AsyncWrite + Unpin>(
     method: &str,
     path: &str,
     headers: &[(&str, &str)],
-    body: &str,
+    body: &[u8],
 ) -> Response {
     let mut head = format!(
         "{method} {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\
-         Content-Type: application/json\r\nContent-Length: {}\r\n",
+         Content-Length: {}\r\n",
         body.len()
     );
+    if !headers
+        .iter()
+        .any(|(n, _)| n.eq_ignore_ascii_case("content-type"))
+    {
+        head.push_str("Content-Type: application/json\r\n");
+    }
     for (name, value) in headers {
         head.push_str(&format!("{name}: {value}\r\n"));
     }
     head.push_str("\r\n");
     stream.write_all(head.as_bytes()).await.unwrap();
-    stream.write_all(body.as_bytes()).await.unwrap();
+    stream.write_all(body).await.unwrap();
     let mut raw = Vec::new();
     tokio::time::timeout(super::PATIENCE, stream.read_to_end(&mut raw))
         .await
         .expect("response in time")
         .unwrap();
-    let text = String::from_utf8_lossy(&raw);
-    let (head, body) = text.split_once("\r\n\r\n").expect("a complete response");
+    let split = (raw.windows(4))
+        .position(|w| w == b"\r\n\r\n")
+        .expect("a complete response");
+    let head = String::from_utf8_lossy(&raw[..split]).into_owned();
+    let bytes = raw[split + 4..].to_vec();
+    let body = String::from_utf8_lossy(&bytes).into_owned();
     let mut lines = head.lines();
     let status = lines
         .next()
@@ -78,7 +102,8 @@ pub async fn request_on<S: AsyncRead + AsyncWrite + Unpin>(
     Response {
         status,
         headers,
-        body: body.to_owned(),
+        body,
+        bytes,
     }
 }
 

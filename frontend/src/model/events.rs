@@ -20,6 +20,7 @@ struct Incoming {
     id: Option<MessageId>,
     room: Option<String>,
     reply_to: Option<MessageId>,
+    attachments: Vec<confab_shared::attachments::Attachment>,
 }
 
 impl Chat {
@@ -64,9 +65,11 @@ impl Chat {
                 id,
                 room,
                 reply_to,
+                attachments,
             } => {
                 let incoming = Incoming {
                     reply_to,
+                    attachments,
                     from_id,
                     from_name,
                     content,
@@ -325,7 +328,7 @@ impl Chat {
             own,
         };
         let mut entry = Entry::stored(self.next_key, m.id, kind, m.content, m.timestamp);
-        entry.reply_to = m.reply_to;
+        (entry.reply_to, entry.attachments) = (m.reply_to, m.attachments);
         let added = match m.id {
             Some(id) => t.insert_live(id, entry),
             None => {
@@ -391,11 +394,7 @@ impl Chat {
             }
             _ => {}
         }
-        self.line_in(
-            &self.current.clone(),
-            EntryKind::Error,
-            error.message,
-            timestamp,
-        );
+        let room = self.current.clone();
+        self.line_in(&room, EntryKind::Error, error.message, timestamp);
     }
 }

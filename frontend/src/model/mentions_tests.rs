@@ -79,6 +79,7 @@ fn mentions_elsewhere_and_private_messages_are_noticed() {
         id: Some(id),
         room: Some(room.into()),
         reply_to: None,
+        attachments: Vec::new(),
     };
     let here = chat
         .apply(mention(1, "general", "hey @user1!"))

@@ -13,6 +13,7 @@ mod reads;
 mod replies;
 mod search;
 mod timeline;
+mod tray;
 mod typing;
 mod welcome;
 
@@ -23,7 +24,9 @@ pub use private::OpenConversation;
 pub use reads::Readers;
 pub use search::{Search, excerpt, highlight};
 pub use timeline::Timeline;
+pub use tray::{Tray, TrayItem, TrayState};
 
+use confab_shared::attachments::Attachment;
 use confab_shared::client::ClientMessage;
 use confab_shared::limits::DEFAULT_ROOM;
 use confab_shared::server::RoomInfo;
@@ -92,6 +95,8 @@ pub struct Entry {
     pub reply_to: Option<MessageId>,
     /// Its reactions, with counts.
     pub reactions: Vec<confab_shared::reactions::Reaction>,
+    /// Its images.
+    pub attachments: Vec<Attachment>,
 }
 
 /// What the connection should do after a frame is applied.
@@ -210,6 +215,7 @@ impl Chat {
     pub fn add_pending(
         &mut self,
         content: String,
+        attachments: Vec<Attachment>,
         txn_id: String,
         now: UnixSeconds,
     ) -> ClientMessage {
@@ -236,6 +242,7 @@ impl Chat {
             rev: 0,
             reply_to: self.replying_to.take(),
             reactions: Vec::new(),
+            attachments: attachments.clone(),
         };
         let reply_to = entry.reply_to;
         let room = self.current.clone();
@@ -248,6 +255,7 @@ impl Chat {
             txn_id: Some(txn_id),
             room: Some(room),
             reply_to,
+            attachments,
         }
     }
 
@@ -296,6 +304,7 @@ impl Chat {
                     txn_id: Some(txn_id),
                     room: Some(room.clone()),
                     reply_to: entry.reply_to,
+                    attachments: entry.attachments.clone(),
                 });
             }
         }
@@ -322,6 +331,7 @@ impl Chat {
             rev: 0,
             reply_to: None,
             reactions: Vec::new(),
+            attachments: Vec::new(),
         };
         if let Some(t) = self.rooms.get_mut(room) {
             t.push_local(entry);

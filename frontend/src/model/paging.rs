@@ -59,6 +59,7 @@ impl Chat {
             entry.rev = m.rev.unwrap_or(0);
             entry.reply_to = m.reply_to;
             entry.reactions = m.reactions;
+            entry.attachments = m.attachments;
             timeline.insert(m.id, entry);
         }
         if (was_older && !full) || timeline.first_id() == Some(1) || timeline.first_id().is_none() {

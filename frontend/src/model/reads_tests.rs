@@ -50,7 +50,7 @@ fn our_marker_gives_the_unread_count_and_the_divider() {
         chat.divider_key().is_some(),
         "the divider stays while the room is shown"
     );
-    chat.add_pending("reply".into(), "t1".into(), 9);
+    chat.add_pending("reply".into(), Vec::new(), "t1".into(), 9);
     assert_eq!(chat.divider_key(), None, "answering clears it");
 }
 

@@ -9,7 +9,7 @@ fn a_reply_names_what_it_answers_and_quotes_it_shortened() {
     let long = "x".repeat(300);
     chat.apply(message(2, 1, &long, None));
     chat.reply(1);
-    let sent = chat.add_pending("agreed".into(), "t1".into(), 5);
+    let sent = chat.add_pending("agreed".into(), Vec::new(), "t1".into(), 5);
     assert!(
         matches!(
             sent,
@@ -44,6 +44,7 @@ fn a_reply_names_what_it_answers_and_quotes_it_shortened() {
         id: Some(3),
         room: Some("general".into()),
         reply_to: Some(1),
+        attachments: Vec::new(),
     });
     let entry = chat
         .timeline()

@@ -53,6 +53,7 @@ fn message(from_id: UserId, id: MessageId, content: &str, txn_id: Option<&str>) 
         id: Some(id),
         room: Some("general".into()),
         reply_to: None,
+        attachments: Vec::new(),
     }
 }
 
@@ -69,6 +70,7 @@ fn item(id: MessageId, content: &str) -> HistoryItem {
         edited_at: None,
         rev: None,
         reply_to: None,
+        attachments: Vec::new(),
         reactions: vec![],
     }
 }
@@ -166,7 +168,7 @@ fn the_online_list_follows_join_leave_and_rename() {
 fn own_message_shows_once_pending_then_confirmed_by_its_echo() {
     let mut chat = Chat::new(None);
     joined(&mut chat);
-    chat.add_pending("hi".into(), "t1".into(), 4);
+    chat.add_pending("hi".into(), Vec::new(), "t1".into(), 4);
     assert!(matches!(
         chat.timeline().entries.last().unwrap().delivery,
         Delivery::Pending { .. }
@@ -221,7 +223,7 @@ fn after_a_reconnect_the_client_renames_rejoins_catches_up_and_resends() {
     assert_eq!(chat.current, "random");
     chat.open_room("general");
     chat.apply(message(2, 9, "seen", None));
-    chat.add_pending("unacked".into(), "t5".into(), 3);
+    chat.add_pending("unacked".into(), Vec::new(), "t5".into(), 3);
     chat.connection_lost(4);
 
     // A fresh session (the server restarted): everything is asked for again.
@@ -243,6 +245,7 @@ fn after_a_reconnect_the_client_renames_rejoins_catches_up_and_resends() {
         txn_id: Some("t5".into()),
         room: Some("general".into()),
         reply_to: None,
+        attachments: Vec::new(),
     }));
 
     // A resumed session keeps its name and rooms: only catch up and resend.
@@ -302,7 +305,7 @@ fn scrollback_asks_for_older_pages_until_the_first_message() {
 fn refused_messages_are_marked_and_retry_resends_them() {
     let mut chat = Chat::new(None);
     joined(&mut chat);
-    chat.add_pending("hi".into(), "t1".into(), 4);
+    chat.add_pending("hi".into(), Vec::new(), "t1".into(), 4);
     chat.apply(ServerMessage::Error {
         content: ErrorBody {
             message: "Message not saved (storage error); please retry".into(),
@@ -333,6 +336,7 @@ fn refused_messages_are_marked_and_retry_resends_them() {
             txn_id: Some("t1".into()),
             room: Some("general".into()),
             reply_to: None,
+            attachments: Vec::new(),
         })
     );
     assert_eq!(
@@ -469,7 +473,7 @@ fn a_confirmed_message_moves_to_its_place_in_the_server_order() {
     let mut chat = Chat::new(None);
     joined(&mut chat);
     chat.apply(message(2, 1, "before", None));
-    chat.add_pending("typed offline".into(), "t1".into(), 4);
+    chat.add_pending("typed offline".into(), Vec::new(), "t1".into(), 4);
     // Catching up brings what others said meanwhile, then our message is stored after them.
     chat.apply(history(vec![item(2, "missed")]));
     chat.apply(message(1, 3, "typed offline", Some("t1")));

@@ -222,6 +222,7 @@ impl Entry {
             edited: false,
             rev: 0,
             reply_to: None,
+            attachments: Vec::new(),
             reactions: Vec::new(),
         }
     }

@@ -92,6 +92,7 @@ impl Chat {
                         txn_id: Some(txn_id.clone()),
                         room: Some(room.clone()),
                         reply_to: entry.reply_to,
+                        attachments: entry.attachments.clone(),
                     });
                 }
             }

@@ -1,10 +1,12 @@
 //! Where you type: Enter sends, Shift+Enter adds a line, Escape leaves private mode.
 
+use super::attachments::{AttachButton, TrayView};
 use super::mentions::{MentionList, Suggestions, on_key, suggest};
 use super::replies::ReplyingTo;
 use crate::app::{Ctx, ctx};
 use crate::browser;
 use crate::connection::Status;
+use crate::model::Tray;
 use confab_shared::client::ClientMessage;
 use confab_shared::limits::{MAX_CONTENT_BYTES, validate_content};
 use leptos::prelude::*;
@@ -45,8 +47,15 @@ pub fn Composer() -> impl IntoView {
         // Public messages may be written offline: they wait, pending, and go out on
         // reconnect. Private ones have no such queue and need a connection.
         let private = chat.with_untracked(|c| c.private_to.is_some());
-        if validate_content(&text).is_err()
+        // Images go to rooms; with any, the words may be left out.
+        let images = match private {
+            true => Vec::new(),
+            false => ctx.tray.with_untracked(Tray::ready),
+        };
+        let words_needed = images.is_empty() || !text.trim().is_empty();
+        if (words_needed && validate_content(&text).is_err())
             || (private && !ctx.connected())
+            || (!private && ctx.tray.with_untracked(Tray::uploading))
             || barred.get_untracked().is_some()
         {
             return;
@@ -58,8 +67,9 @@ pub fn Composer() -> impl IntoView {
             }),
             None => {
                 let txn_id = browser::new_txn_id();
-                let frame =
-                    chat.try_update(|c| c.add_pending(text, txn_id.clone(), browser::now_unix()));
+                let now = browser::now_unix();
+                let frame = chat.try_update(|c| c.add_pending(text, images, txn_id.clone(), now));
+                ctx.tray.update(Tray::sent);
                 // While disconnected it stays pending, and is sent on reconnect.
                 if let Some(frame) = frame
                     && ctx.connection.send(frame)
@@ -110,6 +120,7 @@ pub fn Composer() -> impl IntoView {
                 </div>
             </Show>
             <MentionList input draft suggestions />
+            <Show when=move || private_to.get().is_none()><TrayView /></Show>
             <div class="row">
                 <label for="composer-input" class="visually-hidden">"Message"</label>
                 <textarea
@@ -127,9 +138,17 @@ pub fn Composer() -> impl IntoView {
                     }
                     on:keydown=on_keydown
                     on:blur=move |_| suggestions.set(None)
+                    on:paste=move |ev: leptos::ev::ClipboardEvent| {
+                        let files = ev.clipboard_data().and_then(|d| d.files());
+                        if let Some(files) = files.filter(|f| f.length() > 0 && private_to.get_untracked().is_none()) {
+                            ev.prevent_default();
+                            crate::uploads::take_files(ctx, files);
+                        }
+                    }
                 ></textarea>
+                <AttachButton />
                 <super::emoji::EmojiPicker input draft />
-                <button type="submit" class="send" disabled=move || too_long() || barred.get().is_some() || (private_to.get().is_some() && !ctx.connected())>"Send"</button>
+                <button type="submit" class="send" disabled=move || too_long() || barred.get().is_some() || (private_to.get().is_some() && !ctx.connected()) || (private_to.get().is_none() && ctx.tray.with(Tray::uploading))>"Send"</button>
             </div>
             <Show when=too_long>
                 <p class="field-error">{move || format!("Too long: {} of {MAX_CONTENT_BYTES} bytes", draft.with(|d| d.len()))}</p>

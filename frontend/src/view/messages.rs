@@ -1,6 +1,7 @@
 //! The message list: follows new messages unless you scrolled up to read.
 
 use super::Avatar;
+use super::attachments::Attachments;
 use super::edit::{EditButton, EditedText};
 use super::moderation::RoleBadge;
 use super::reactions::Reactions;
@@ -291,7 +292,8 @@ fn EntryView(entry: Entry) -> impl IntoView {
                     {delete}
                 </header>
                 <Quote reply_to=entry.reply_to />
-                <EditedText entry=entry.clone() />
+                {(!entry.text.is_empty()).then(|| view! { <EditedText entry=entry.clone() /> })}
+                <Attachments list=entry.attachments.clone() />
                 <Reactions entry=entry.clone() />
                 {state}
             </div>

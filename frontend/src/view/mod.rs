@@ -1,6 +1,7 @@
 //! Small components, one concern each.
 
 mod account;
+mod attachments;
 mod composer;
 mod conversations;
 mod edit;
@@ -16,6 +17,7 @@ mod search;
 mod sidebar;
 
 pub use account::AccountMenu;
+pub use attachments::{DropZone, Lightbox};
 pub use composer::Composer;
 pub use conversations::{ConversationView, Conversations};
 pub use messages::{MessageList, RoomHeader};

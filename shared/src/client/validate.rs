@@ -2,6 +2,7 @@
 //! and names, so the server only ever sees valid requests.
 
 use super::{ClientMessage, DecodeError, MAX_ID};
+use crate::attachments::validate_attachments;
 use crate::limits;
 use crate::limits::MAX_TXN_ID_BYTES;
 use crate::moderation::{self, MAX_BAN_SECONDS, MAX_MUTE_SECONDS};
@@ -16,8 +17,16 @@ pub(super) fn validate(message: ClientMessage) -> Result<ClientMessage, DecodeEr
             txn_id,
             room,
             reply_to,
+            attachments,
         } => {
-            limits::validate_content(&content)?;
+            // An image needs no words: empty content is fine beside attachments.
+            if attachments.is_empty() || !content.trim().is_empty() {
+                limits::validate_content(&content)?;
+            }
+            validate_attachments(&attachments).map_err(|reason| DecodeError::InvalidField {
+                kind: "message",
+                reason,
+            })?;
             if txn_id
                 .as_ref()
                 .is_some_and(|t| t.is_empty() || t.len() > MAX_TXN_ID_BYTES)
@@ -32,6 +41,7 @@ pub(super) fn validate(message: ClientMessage) -> Result<ClientMessage, DecodeEr
                 txn_id,
                 room: room_name(room)?,
                 reply_to: bounded_id("message", reply_to)?,
+                attachments,
             }
         }
         ClientMessage::GetUsers { room, after_id } => ClientMessage::GetUsers {

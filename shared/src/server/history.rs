@@ -34,6 +34,9 @@ pub struct HistoryItem {
     /// Confab extension: its reactions, in the order they were first made.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub reactions: Vec<crate::reactions::Reaction>,
+    /// Confab extension: uploaded images.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub attachments: Vec<crate::attachments::Attachment>,
 }
 
 impl HistoryItem {

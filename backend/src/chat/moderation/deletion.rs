@@ -23,7 +23,7 @@ impl Hub {
         id: MessageId,
     ) -> Option<Followup> {
         match self.look_up(user, &room, id) {
-            Lookup::Held(found) => self.delete_found(user, Some(found)),
+            Lookup::Held(found) => self.delete_found(user, Some(*found)),
             Lookup::AskStore => return Some(Followup::Delete { user, room, id }),
             Lookup::Answered => {}
         }

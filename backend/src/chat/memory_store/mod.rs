@@ -1,69 +1,27 @@
 //! A [`Store`] in memory, for the core's unit tests: the port is a real seam when
 //! the core runs against something other than SQLite.
 
-use super::moderation::{Ban, ModerationWrite, Mute};
-use super::ports::{
+mod moderation;
+mod uploads;
+
+use crate::chat::ports::toggle_reaction;
+use crate::chat::ports::{
     ArchivedRoom, Range, SearchQuery, SessionRecord, SessionTxn, Snapshot, Store, StoreError,
     StoredMessage, StoredRoom, Write,
 };
-use super::ports::{ConversationSummary, RoomRead, StoredPrivate, toggle_reaction};
-use confab_shared::api::Role;
+use crate::chat::ports::{ConversationSummary, RoomRead, StoredPrivate, StoredUpload};
 use confab_shared::limits::SEED_ROOMS;
 use confab_shared::moderation::AuditEntry;
 use confab_shared::{MessageId, UnixSeconds, UserId};
 use futures_util::future::BoxFuture;
+use moderation::Moderation;
 use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
-
-#[derive(Default)]
-struct Moderation {
-    mutes: BTreeMap<(UserId, Option<String>), Mute>,
-    bans: BTreeMap<UserId, Ban>,
-    roles: BTreeMap<UserId, Role>,
-    audit: Vec<AuditEntry>,
-}
-
-impl Moderation {
-    fn apply(&mut self, write: &ModerationWrite, rooms: &mut Rooms) {
-        match write {
-            ModerationWrite::Mute(m) => {
-                self.mutes.insert((m.user_id, m.room.clone()), m.clone());
-            }
-            ModerationWrite::Unmute { user_id, room } => {
-                self.mutes.remove(&(*user_id, room.clone()));
-            }
-            ModerationWrite::Ban(b) => {
-                self.bans.insert(b.user_id, b.clone());
-            }
-            ModerationWrite::Unban { user_id } => {
-                self.bans.remove(user_id);
-            }
-            ModerationWrite::Role { user_id, role, .. } => {
-                self.roles.insert(*user_id, *role);
-            }
-            ModerationWrite::DeleteMessage {
-                room,
-                id,
-                audit,
-                rev,
-                ..
-            } => {
-                let found = rooms.get_mut(room).and_then(|(_, m)| m.get_mut(id));
-                if let Some(message) = found {
-                    message.content.clear();
-                    message.deleted = true;
-                    message.rev = *rev;
-                }
-                self.audit.extend(audit.iter().cloned());
-            }
-            ModerationWrite::Audit(entry) => self.audit.push(entry.clone()),
-        }
-    }
-}
+use uploads::MemoryUploads;
 
 /// Room name → archived or not, and its messages by id.
-type Rooms = BTreeMap<String, (bool, BTreeMap<MessageId, StoredMessage>)>;
+pub(super) type Rooms = BTreeMap<String, (bool, BTreeMap<MessageId, StoredMessage>)>;
 
 #[derive(Default)]
 pub struct MemoryStore {
@@ -76,6 +34,7 @@ pub struct MemoryStore {
     room_reads: Mutex<BTreeMap<(UserId, String), MessageId>>,
     /// Mutes and bans in force, roles, and the audit log (newest last).
     moderation: Mutex<Moderation>,
+    uploads: MemoryUploads,
     /// While set, every write fails (a full disk, say).
     pub failing: AtomicBool,
 }
@@ -369,6 +328,28 @@ impl Store for MemoryStore {
             .take(limit as usize)
             .collect();
         Box::pin(async move { Ok(found) })
+    }
+
+    fn save_upload<'a>(
+        &'a self,
+        upload: &'a StoredUpload,
+    ) -> BoxFuture<'a, Result<(), StoreError>> {
+        Box::pin(async move { self.uploads.save(upload) })
+    }
+
+    fn upload<'a>(
+        &'a self,
+        id: &'a str,
+    ) -> BoxFuture<'a, Result<Option<StoredUpload>, StoreError>> {
+        Box::pin(async move { Ok(self.uploads.get(id)) })
+    }
+
+    fn uploaded_bytes_since(
+        &self,
+        owner: UserId,
+        since: UnixSeconds,
+    ) -> BoxFuture<'_, Result<u64, StoreError>> {
+        Box::pin(async move { Ok(self.uploads.bytes_since(owner, since)) })
     }
 
     fn session_txns(
