@@ -16,15 +16,31 @@ pub fn Attachments(list: Vec<Attachment>) -> impl IntoView {
     (!list.is_empty()).then(|| {
         let images = list.into_iter().map(|image| {
             let (url, width, height) = (image.url.clone(), image.width, image.height);
+            // A set width and ratio (not a percentage of a size the image would
+            // give itself) so the bubble fits the preview, not the original.
+            let (shown, _) = preview_size(width, height);
+            let style = format!("width:{shown}px;aspect-ratio:{width}/{height}");
             let open = move |_| lightbox.set(Some(image.clone()));
             view! {
                 <button type="button" class="attachment" aria-label="Open image" on:click=open>
-                    <img src=url width=width height=height loading="lazy" alt="Image" data-testid="attachment" />
+                    <img src=url width=width height=height style=style loading="lazy" alt="Image" data-testid="attachment" />
                 </button>
             }
         });
         view! { <div class="attachments">{images.collect_view()}</div> }
     })
+}
+
+/// The most a preview takes in the list, in CSS pixels.
+const PREVIEW_MAX: (u32, u32) = (320, 240);
+
+/// An image's preview size: its own, scaled down to fit [`PREVIEW_MAX`].
+fn preview_size(width: u32, height: u32) -> (u32, u32) {
+    let (w, h) = (f64::from(width.max(1)), f64::from(height.max(1)));
+    let scale = (f64::from(PREVIEW_MAX.0) / w)
+        .min(f64::from(PREVIEW_MAX.1) / h)
+        .min(1.0);
+    ((w * scale).round().max(1.0) as u32, (h * scale).round().max(1.0) as u32)
 }
 
 /// One image over everything, as large as the window allows; a click or
@@ -173,4 +189,17 @@ impl DropZone {
 
 fn has_files(ev: &ev::DragEvent) -> bool {
     (ev.data_transfer()).is_some_and(|d| d.types().includes(&"Files".into(), 0))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::preview_size;
+
+    #[test]
+    fn previews_fit_the_box_and_keep_their_shape() {
+        assert_eq!(preview_size(640, 400), (320, 200));
+        assert_eq!(preview_size(400, 1200), (80, 240));
+        assert_eq!(preview_size(100, 50), (100, 50), "small images are not blown up");
+        assert_eq!(preview_size(16_384, 1), (320, 1));
+    }
 }
