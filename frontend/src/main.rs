@@ -6,6 +6,7 @@ mod browser;
 mod connection;
 mod model;
 mod notify;
+mod text;
 mod uploads;
 mod view;
 

@@ -13,9 +13,18 @@ pub const MAX_SEARCH_TERMS: usize = 8;
 /// Most results one search returns.
 pub const MAX_SEARCH_RESULTS: u32 = 50;
 
-/// The words of a query: split at whitespace, without repeats, in the order
-/// typed. Checks the query's size and that it has words at all.
+/// The words of a query: split at whitespace, lowercase, without repeats, in
+/// the order typed. Checks the query's size and that it has words at all.
 pub fn search_terms(query: &str) -> Result<Vec<String>, String> {
+    search_terms_with(query, str::to_lowercase)
+}
+
+/// [`search_terms`], lowercasing with `lowercase`: the web client uses the
+/// browser's, to leave Rust's case tables out of its bundle.
+pub fn search_terms_with(
+    query: &str,
+    lowercase: impl Fn(&str) -> String,
+) -> Result<Vec<String>, String> {
     if query.len() > MAX_SEARCH_QUERY_BYTES {
         return Err(format!("a query is at most {MAX_SEARCH_QUERY_BYTES} bytes"));
     }
@@ -24,7 +33,7 @@ pub fn search_terms(query: &str) -> Result<Vec<String>, String> {
         if word.chars().any(char::is_control) {
             return Err("a query has no control characters".into());
         }
-        let word = word.to_lowercase();
+        let word = lowercase(word);
         if !terms.contains(&word) {
             terms.push(word);
         }

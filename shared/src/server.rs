@@ -17,8 +17,9 @@ pub const SYSTEM_ID: UserId = 0;
 /// Sender name paired with [`SYSTEM_ID`].
 pub const SYSTEM_NAME: &str = "System";
 
-/// A server→client frame. The `type` field selects the variant.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+/// A server→client frame. The `type` field selects the variant. Its
+/// `Deserialize` is written out in `decode.rs`, for the client's size.
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum ServerMessage {
     Welcome {
@@ -355,6 +356,7 @@ pub struct Conversation {
 }
 
 mod content;
+mod decode;
 mod history;
 pub use content::*;
 pub use history::*;

@@ -3,6 +3,7 @@
 //! (`:grinning_face:`, and the common short forms such as `:+1:`), and
 //! `:shortcode` completion.
 
+use crate::text::lower;
 use serde::Deserialize;
 
 /// Most emoji the completion list offers.
@@ -61,7 +62,7 @@ pub struct EmojiGroup {
 /// `flag: France` → `flag_france`.
 pub fn shortcode(name: &str) -> String {
     let mut code = String::new();
-    for c in name.to_lowercase().chars() {
+    for c in lower(name).chars() {
         match c {
             c if c.is_alphanumeric() => code.push(c),
             ' ' | '-' | '_' if !code.ends_with('_') && !code.is_empty() => code.push('_'),
@@ -88,7 +89,7 @@ impl EmojiSet {
     /// Emoji whose code starts with `query`, then those with a word that does;
     /// each once, at most `max`, as (emoji, code).
     pub fn find(&self, query: &str, max: usize) -> Vec<(String, String)> {
-        let query = query.to_lowercase();
+        let query = lower(query);
         let starts: Vec<_> = self
             .coded()
             .filter(|(code, _)| code.starts_with(&query))
@@ -110,7 +111,7 @@ impl EmojiSet {
 
     /// The emoji of an exact code, if any.
     pub fn by_code(&self, code: &str) -> Option<String> {
-        let code = code.to_lowercase();
+        let code = lower(code);
         self.coded()
             .find(|(c, _)| *c == code)
             .map(|(_, emoji)| emoji.to_owned())

@@ -3,6 +3,7 @@
 //! arriving messages deserve a notification.
 
 use super::{Applied, Chat, Timeline};
+use crate::text::lower;
 use confab_shared::limits::MAX_NAME_CHARS;
 
 /// Most names the completion list offers.
@@ -64,10 +65,10 @@ pub fn mentions(text: &str, name: &str) -> bool {
 }
 
 fn find_mention(text: &str, name: &str, from: usize) -> Option<usize> {
-    let lower = text.to_lowercase();
+    let folded = lower(text);
     // Case folding that changes lengths would misplace offsets: exact case then.
-    let (hay, needle) = match lower.len() == text.len() {
-        true => (lower, format!("@{}", name.to_lowercase())),
+    let (hay, needle) = match folded.len() == text.len() {
+        true => (folded, format!("@{}", lower(name))),
         false => (text.to_owned(), format!("@{name}")),
     };
     let mut start = from;
@@ -149,16 +150,16 @@ impl Chat {
     /// Members of the current room whose names start with `prefix` (any case),
     /// not counting oneself; at most [`MAX_SUGGESTIONS`].
     pub fn mention_suggestions(&self, prefix: &str) -> Vec<String> {
-        let prefix = prefix.to_lowercase();
+        let prefix = lower(prefix);
         let me = self.my_id();
         let mut names: Vec<String> = self
             .timeline()
             .members
             .iter()
-            .filter(|u| Some(u.id) != me && u.name.to_lowercase().starts_with(&prefix))
+            .filter(|u| Some(u.id) != me && lower(&u.name).starts_with(&prefix))
             .map(|u| u.name.clone())
             .collect();
-        names.sort_by_key(|n| n.to_lowercase());
+        names.sort_by_key(|n| lower(n));
         names.dedup();
         names.truncate(MAX_SUGGESTIONS);
         names

@@ -5,7 +5,7 @@ use super::Chat;
 use super::paging::history;
 use confab_shared::MessageId;
 use confab_shared::client::ClientMessage;
-use confab_shared::search::{SearchResults, search_terms};
+use confab_shared::search::{SearchResults, search_terms_with};
 use confab_shared::server::HistoryItem;
 
 /// The search panel's state.
@@ -48,7 +48,7 @@ impl Chat {
     /// problem noted, when the server would refuse it.
     pub fn search(&mut self, query: &str, room: Option<String>) -> Option<ClientMessage> {
         let query = query.trim().to_owned();
-        if let Err(problem) = search_terms(&query) {
+        if let Err(problem) = search_terms_with(&query, crate::text::lower) {
             self.search.problem = Some(problem);
             return None;
         }
@@ -149,7 +149,7 @@ impl Chat {
 /// highlighting results. Case is ignored where lowercasing keeps byte offsets;
 /// elsewhere nothing is marked rather than something wrong.
 pub fn highlight(text: &str, terms: &[String]) -> Vec<(String, bool)> {
-    let lower = text.to_lowercase();
+    let lower = crate::text::lower(text);
     if lower.len() != text.len() || terms.is_empty() {
         return vec![(text.to_owned(), false)];
     }
@@ -177,7 +177,7 @@ pub fn excerpt(text: &str, terms: &[String], chars: usize) -> String {
     if count <= chars {
         return text.to_owned();
     }
-    let lower = text.to_lowercase();
+    let lower = crate::text::lower(text);
     let first = terms
         .iter()
         .filter_map(|t| lower.find(t.as_str()))

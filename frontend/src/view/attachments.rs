@@ -40,7 +40,10 @@ fn preview_size(width: u32, height: u32) -> (u32, u32) {
     let scale = (f64::from(PREVIEW_MAX.0) / w)
         .min(f64::from(PREVIEW_MAX.1) / h)
         .min(1.0);
-    ((w * scale).round().max(1.0) as u32, (h * scale).round().max(1.0) as u32)
+    (
+        (w * scale).round().max(1.0) as u32,
+        (h * scale).round().max(1.0) as u32,
+    )
 }
 
 /// One image over everything, as large as the window allows; a click or
@@ -199,7 +202,11 @@ mod tests {
     fn previews_fit_the_box_and_keep_their_shape() {
         assert_eq!(preview_size(640, 400), (320, 200));
         assert_eq!(preview_size(400, 1200), (80, 240));
-        assert_eq!(preview_size(100, 50), (100, 50), "small images are not blown up");
+        assert_eq!(
+            preview_size(100, 50),
+            (100, 50),
+            "small images are not blown up"
+        );
         assert_eq!(preview_size(16_384, 1), (320, 1));
     }
 }

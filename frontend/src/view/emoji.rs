@@ -71,7 +71,7 @@ pub fn EmojiPicker(input: NodeRef<Textarea>, draft: RwSignal<String>) -> impl In
     };
     let shown = Memo::new(move |_| {
         let set = ctx.emoji.get()?;
-        let q = query.get().trim().to_lowercase();
+        let q = crate::text::lower(query.get().trim());
         let list: Vec<(String, String)> = if q.is_empty() {
             set.groups.get(group.get())?.emoji.clone()
         } else {

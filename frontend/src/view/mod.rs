@@ -55,7 +55,7 @@ pub fn Avatar(id: UserId, name: String) -> impl IntoView {
     let initial = name
         .chars()
         .next()
-        .map(|c| c.to_uppercase().collect::<String>())
+        .map(|c| crate::text::upper(c.encode_utf8(&mut [0; 4])))
         .unwrap_or_default();
     let hue = (id.wrapping_mul(137)) % 360;
     view! {

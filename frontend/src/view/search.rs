@@ -4,7 +4,7 @@
 use crate::app::ctx;
 use crate::browser;
 use crate::model::{excerpt, highlight};
-use confab_shared::search::search_terms;
+use confab_shared::search::search_terms_with;
 use confab_shared::server::HistoryItem;
 use leptos::html::Input;
 use leptos::prelude::*;
@@ -120,9 +120,9 @@ pub fn SearchPanel() -> impl IntoView {
 #[component]
 fn Result(item: HistoryItem) -> impl IntoView {
     let ctx = ctx();
-    let terms = ctx
-        .chat
-        .with_untracked(|c| search_terms(&c.search.query).unwrap_or_default());
+    let terms = ctx.chat.with_untracked(|c| {
+        search_terms_with(&c.search.query, crate::text::lower).unwrap_or_default()
+    });
     let text = excerpt(&item.content, &terms, EXCERPT_CHARS);
     let pieces = highlight(&text, &terms)
         .into_iter()
