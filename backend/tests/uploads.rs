@@ -74,12 +74,14 @@ async fn an_uploaded_image_reaches_the_room_and_its_history() {
 
     let (mut ann, _) = connect(&server, &token).await;
     let mut bob = server.join().await;
+    // The size sent on is the stored one, whatever the sender claims.
+    let claimed = serde_json::json!({"url": url, "width": 9000, "height": 1});
     let message = serde_json::json!({
-        "type": "message", "content": "", "txn_id": "i1", "attachments": [image],
+        "type": "message", "content": "", "txn_id": "i1", "attachments": [claimed],
     });
     ann.send(&message.to_string()).await;
     let seen = bob.expect("message").await;
-    assert_eq!(seen["attachments"][0]["url"], url.as_str());
+    assert_eq!(seen["attachments"][0], image);
     assert_eq!(seen["content"], "");
     assert_eq!(ann.expect("message").await["txn_id"], "i1");
 
@@ -168,6 +170,18 @@ async fn a_message_attaches_only_this_servers_uploads() {
         let error = ann.expect("error").await;
         assert_eq!(error["content"]["code"], "invalid_field", "{attachments}");
     }
+    // Well formed, but no such upload: refused, and the sender knows which message.
+    let unknown = serde_json::json!({"type": "message", "content": "look", "txn_id": "u1",
+        "attachments": [{"url": format!("/uploads/{id}.png"), "width": 1, "height": 1}]});
+    ann.send(&unknown.to_string()).await;
+    let error = ann.expect("error").await;
+    assert_eq!(
+        (
+            error["content"]["code"].as_str(),
+            error["content"]["txn_id"].as_str()
+        ),
+        (Some("not_found"), Some("u1"))
+    );
     // Without attachments, empty content is still refused, as in the tutorial.
     ann.send(r#"{"type":"message","content":"  "}"#).await;
     assert_eq!(

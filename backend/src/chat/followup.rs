@@ -80,12 +80,22 @@ impl Hub {
                 };
                 self.send(user, &frame);
             }
+            (
+                Followup::Attach {
+                    user,
+                    room,
+                    txn_id,
+                    post,
+                },
+                Answer::Uploads(Ok(found)),
+            ) => self.attach_found(user, room, txn_id, post, found),
             (followup, answer) => {
                 if let Answer::Messages(Err(error))
                 | Answer::Message(Err(error))
                 | Answer::Private(Err(error))
                 | Answer::Conversations(Err(error))
-                | Answer::Audit(Err(error)) = answer
+                | Answer::Audit(Err(error))
+                | Answer::Uploads(Err(error)) = answer
                 {
                     tracing::error!(%error, source = %error.source, ?followup, "store query failed");
                 }

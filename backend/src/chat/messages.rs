@@ -12,7 +12,8 @@ use std::sync::Arc;
 use tokio::sync::mpsc::error::TrySendError;
 
 /// What a sender posts: its words, what it answers, and its images.
-pub(super) struct Post {
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Post {
     pub content: String,
     pub reply_to: Option<MessageId>,
     pub attachments: Vec<Attachment>,
@@ -22,7 +23,8 @@ impl Hub {
     /// Assigns the message its id and queues it for storage. Nobody sees it until it
     /// is stored ([`Hub::committed`]). A resend of a known (room, `txn_id`) is not
     /// queued again: if stored, the sender gets the stored message again as its echo.
-    pub(super) fn public_message(
+    /// Its images, if any, have been checked ([`Hub::public_message`]).
+    pub(super) fn post_message(
         &mut self,
         user: UserId,
         post: Post,

@@ -9,6 +9,7 @@
 
 pub mod account;
 mod arrival;
+mod attach;
 pub mod auth;
 mod changes;
 pub mod commit;

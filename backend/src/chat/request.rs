@@ -2,8 +2,10 @@
 //! caller a [`Followup`]; the caller asks the store ([`Followup::ask`]) and gives
 //! the [`Answer`] back to `Hub::complete`.
 
-use super::ports::{ConversationSummary, StoredPrivate};
+use super::messages::Post;
+use super::ports::{ConversationSummary, StoredPrivate, StoredUpload};
 use super::ports::{Range, SearchQuery, Store, StoreError, StoredMessage};
+use confab_shared::attachments::parse_upload_url;
 use confab_shared::limits::MAX_HISTORY;
 use confab_shared::moderation::AuditEntry;
 use confab_shared::{MessageId, UserId};
@@ -68,6 +70,13 @@ pub enum Followup {
         room: Option<String>,
         search: SearchQuery,
     },
+    /// A message with images: each must be an upload the store knows.
+    Attach {
+        user: UserId,
+        room: String,
+        txn_id: Option<String>,
+        post: Post,
+    },
     /// A page of the audit log.
     Audit {
         user: UserId,
@@ -89,6 +98,7 @@ impl Followup {
             | Followup::Edit { user, .. }
             | Followup::React { user, .. }
             | Followup::Search { user, .. }
+            | Followup::Attach { user, .. }
             | Followup::Audit { user, .. } => *user,
         }
     }
@@ -101,6 +111,8 @@ pub enum Answer {
     Private(Result<Vec<StoredPrivate>, StoreError>),
     Conversations(Result<Vec<ConversationSummary>, StoreError>),
     Audit(Result<Vec<AuditEntry>, StoreError>),
+    /// For each attachment in order, its upload, if the store has it.
+    Uploads(Result<Vec<Option<StoredUpload>>, StoreError>),
 }
 
 impl Followup {
@@ -134,6 +146,21 @@ impl Followup {
             Followup::Audit {
                 before_id, limit, ..
             } => Answer::Audit(store.audit(*before_id, None, *limit).await),
+            Followup::Attach { post, .. } => Answer::Uploads(uploads(store, post).await),
         }
     }
+}
+
+/// The upload each of `post`'s attachments names, if the store has one of
+/// that id and type.
+async fn uploads(store: &dyn Store, post: &Post) -> Result<Vec<Option<StoredUpload>>, StoreError> {
+    let mut found = Vec::with_capacity(post.attachments.len());
+    for attachment in &post.attachments {
+        let upload = match parse_upload_url(&attachment.url) {
+            Some((id, kind)) => store.upload(id).await?.filter(|u| u.kind == kind),
+            None => None,
+        };
+        found.push(upload);
+    }
+    Ok(found)
 }

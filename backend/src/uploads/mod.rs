@@ -31,6 +31,9 @@ use tokio::sync::Semaphore;
 
 /// Uploads one account may start a minute (in one burst at most).
 pub const PER_MINUTE: u32 = 20;
+/// Past this many accounts tracked by the per-minute limit, those whose bucket
+/// is full again are dropped.
+pub const MAX_TRACKED: usize = 10_000;
 /// Upload bodies read at the same time, server-wide: each is held in memory
 /// while it is checked, so this times `--max-upload` bounds that memory.
 pub const RECEIVING: usize = 8;

@@ -37,6 +37,10 @@ pub async fn upload(
         return Err(too_large(up.max_bytes));
     }
     let now = DefaultClock::default().now();
+    // Accounts whose bucket is full again need no entry: memory stays bounded.
+    if up.per_account.len() > super::MAX_TRACKED {
+        up.per_account.retain_recent();
+    }
     (up.per_account.check_key(&user))
         .map_err(|wait| Failure::rate_limited(wait.wait_time_from(now)))?;
     let since = now_unix() - DAY_SECS;

@@ -91,7 +91,8 @@ impl Chat {
     pub fn last_own_message(&self) -> Option<MessageId> {
         let entries = self.timeline().entries.iter().rev();
         entries
-            .filter(|e| e.is_own_public() && !e.deleted)
+            // An image without words has no text to edit.
+            .filter(|e| e.is_own_public() && !e.deleted && !e.text.is_empty())
             .find_map(|e| e.id)
     }
 }

@@ -103,6 +103,9 @@ fn only_our_own_messages_are_edited_and_only_with_new_text() {
     assert_eq!(chat.edit_message(1, "mine".into()), None, "unchanged");
     assert_eq!(chat.edit_message(1, "   ".into()), None, "empty");
     assert_eq!(chat.edit_message(2, "hijacked".into()), None);
+    // An image sent without words is no text to edit: Up skips it.
+    chat.apply(message(1, 3, "", None));
+    assert_eq!(chat.last_own_message(), Some(1));
 }
 
 fn reaction(emoji: &str, user_id: UserId, on: bool, count: u32, rev: MessageId) -> ServerMessage {

@@ -13,7 +13,7 @@ pub fn EditButton(entry: Entry) -> impl IntoView {
     let ctx = ctx();
     let id = entry
         .id
-        .filter(|_| entry.is_own_public() && !entry.deleted)?;
+        .filter(|_| entry.is_own_public() && !entry.deleted && !entry.text.is_empty())?;
     Some(view! {
         <button
             class="edit"
