@@ -9,19 +9,35 @@ use super::hub::Hub;
 use super::messages::Post;
 use super::ports::StoredUpload;
 use super::request::Followup;
+use confab_shared::client::ClientMessage;
+use confab_shared::limits::DEFAULT_ROOM;
 use confab_shared::{ErrorCode, UserId};
 
 impl Hub {
-    /// A public message: posted at once, or, with images, once the store has
+    /// A `message`: posted at once, or, with images, once the store has
     /// vouched for them. A resend of a known transaction was checked the first
     /// time, and goes straight on to be answered from what is known.
     pub(super) fn public_message(
         &mut self,
         user: UserId,
-        post: Post,
-        txn_id: Option<String>,
-        room: String,
+        message: ClientMessage,
     ) -> Option<Followup> {
+        let ClientMessage::Message {
+            content,
+            txn_id,
+            room,
+            reply_to,
+            attachments,
+        } = message
+        else {
+            return None;
+        };
+        let room = self.resolve_room(room.as_deref().unwrap_or(DEFAULT_ROOM));
+        let post = Post {
+            content,
+            reply_to,
+            attachments,
+        };
         let known = (txn_id.as_deref())
             .zip(self.members.get(&user))
             .is_some_and(|(t, m)| m.txns.get(&room, t).is_some());

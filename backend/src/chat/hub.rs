@@ -5,7 +5,6 @@ use super::directory::RoomDirectory;
 use super::events::{Movement, presence};
 use super::members::Member;
 use super::members::Members;
-use super::messages::Post;
 use super::moderation::Sanctions;
 use super::now_unix;
 use super::ports::{Bus, LocalBus, Snapshot, Write};
@@ -222,21 +221,7 @@ impl Hub {
 
     fn handle(&mut self, user: UserId, message: ClientMessage) -> Option<Followup> {
         match message {
-            ClientMessage::Message {
-                content,
-                txn_id,
-                room,
-                reply_to,
-                attachments,
-            } => {
-                let room = self.resolve_room(room.as_deref().unwrap_or(DEFAULT_ROOM));
-                let post = Post {
-                    content,
-                    reply_to,
-                    attachments,
-                };
-                return self.public_message(user, post, txn_id, room);
-            }
+            message @ ClientMessage::Message { .. } => return self.public_message(user, message),
             ClientMessage::SetName { name } => self.rename(user, name),
             ClientMessage::PrivateMessage { to_id, content } => {
                 self.private_message(user, to_id, content)
