@@ -63,7 +63,8 @@ async function tabTo(page: Page, wanted: (el: Element) => boolean) {
 }
 
 test('keyboard only: switch rooms, send, and scroll back', async ({ browser }) => {
-  const server = await new Server().start();
+  // Thirty lines typed at machine speed: the per-connection rate limit is not what is tested.
+  const server = await new Server().start(['--rate-per-sec', '100', '--rate-burst', '100']);
   try {
     const ann = await openChat(browser, server, 'Ann');
     const bob = await openChat(browser, server, 'Bob');

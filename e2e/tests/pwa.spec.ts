@@ -1,5 +1,5 @@
 import { test, expect } from '@playwright/test';
-import { Server } from './support';
+import { Server, openChat, say, signUp, messages } from './support';
 
 const shots = 'test-results/screenshots';
 
@@ -39,5 +39,41 @@ test('installable: a manifest with icons, and a reload without a network shows t
     await expect(page.getByTestId('status')).toHaveText('Connected', { timeout: 15_000 });
   } finally {
     await server.stop();
+  }
+});
+
+test('a message sent while the server is away survives a closed tab, and goes out once', async ({ browser }) => {
+  const server = await new Server().start();
+  const { addr, db } = server;
+  let again: Server | undefined;
+  const text = 'typed while the server was away';
+  const copies = (page: import('@playwright/test').Page) =>
+    messages(page).locator('[data-testid=message]', { hasText: text });
+  try {
+    const ann = await openChat(browser, server);
+    await signUp(ann.page, 'Ann');
+    await server.stop();
+    await expect(ann.page.getByTestId('status')).toHaveText('Disconnected');
+    await say(ann.page, text);
+    await expect(copies(ann.page)).toContainText('Sending…');
+    await ann.page.close();
+
+    again = await new Server(addr, db).start();
+    const bob = await openChat(browser, again, 'Bob');
+    // Ann opens the app again, in the same browser.
+    const page = await ann.context.newPage();
+    await page.goto(again.url);
+    await expect(copies(bob.page)).toHaveCount(1);
+    await expect(copies(page)).toHaveCount(1);
+    await expect(copies(page)).not.toContainText('Sending…');
+    // Once stored it is no longer kept: a reload sends nothing again. (What Ann
+    // says next arrives after anything resent, on the same connection.)
+    await page.reload();
+    await expect(page.getByTestId('status')).toHaveText('Connected');
+    await say(page, 'and now live');
+    await expect(messages(bob.page)).toContainText('and now live');
+    await expect(copies(bob.page)).toHaveCount(1);
+  } finally {
+    await again?.stop();
   }
 });

@@ -108,7 +108,7 @@ export async function signIn(page: Page, username: string, password = PASSWORD) 
 export const PASSWORD = 'correct horse battery';
 export const SECRETS = [PASSWORD, 'not my password', 'hello from my account', 'first private',
   'while you were away', 'typed on my second device', 'Morning all! Stand-up in 10?',
-  'buy cheap watches here', 'posting spam links'];
+  'buy cheap watches here', 'posting spam links', 'typed while the server was away'];
 
 export const messages = (page: Page) => page.getByTestId('messages');
 export const users = (page: Page) => page.locator('[data-testid=users] .user-name');

@@ -28,7 +28,10 @@ pub struct Ctx {
 
 #[component]
 pub fn App() -> impl IntoView {
-    let chat = RwSignal::new(Chat::new(browser::saved_name()));
+    let mut start = Chat::new(browser::saved_name());
+    // Messages sent in an earlier visit and never stored go out again.
+    start.restore_outbox(browser::kept_outbox());
+    let chat = RwSignal::new(start);
     let unread = RwSignal::new(0u32);
     let connection = connection::start(chat, unread);
     let editing = RwSignal::new(None);
@@ -50,6 +53,8 @@ pub fn App() -> impl IntoView {
             "Confab".into()
         });
     });
+    let outbox = Memo::new(move |_| chat.with(|c| c.outbox()));
+    Effect::new(move |_| outbox.with(|waiting| browser::keep_outbox(waiting)));
     Effect::new(move |_| {
         if let Some(name) = chat.with(|c| c.chosen_name.clone()) {
             browser::save_name(&name);

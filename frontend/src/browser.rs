@@ -87,6 +87,29 @@ pub fn save_name(name: &str) {
     }
 }
 
+/// Where messages waiting to be stored are kept across a closed tab (see
+/// `model::outbox`). The page's local storage: the list is small (at most
+/// `MAX_OUTBOX` messages) and written whole, synchronously, as it changes, so a
+/// tab closed right after sending has already kept it.
+const OUTBOX_KEY: &str = "confab.outbox";
+
+pub fn kept_outbox() -> Vec<crate::model::Outgoing> {
+    (storage().and_then(|s| s.get_item(OUTBOX_KEY).ok().flatten()))
+        .and_then(|json| serde_json::from_str(&json).ok())
+        .unwrap_or_default()
+}
+
+pub fn keep_outbox(waiting: &[crate::model::Outgoing]) {
+    let Some(storage) = storage() else { return };
+    let _ = match waiting.is_empty() {
+        true => storage.remove_item(OUTBOX_KEY),
+        false => match serde_json::to_string(waiting) {
+            Ok(json) => storage.set_item(OUTBOX_KEY, &json),
+            Err(_) => Ok(()),
+        },
+    };
+}
+
 fn storage() -> Option<web_sys::Storage> {
     leptos::prelude::window().local_storage().ok().flatten()
 }

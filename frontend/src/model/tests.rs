@@ -711,3 +711,6 @@ mod mentions;
 
 #[path = "emoji_tests.rs"]
 mod emoji;
+
+#[path = "outbox_tests.rs"]
+mod outbox;
