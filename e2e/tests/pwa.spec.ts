@@ -28,10 +28,18 @@ test('installable: a manifest with icons, and a reload without a network shows t
       return kept.map((r) => new URL(r.url).pathname);
     })).toEqual(expect.arrayContaining(['/', expect.stringMatching(/_bg\.wasm$/)]));
 
-    // No network: a reload still shows the app, and says it is not connected.
+    // What the room showed is kept (written two seconds after a change, at most).
+    await say(page, 'kept for a reload');
+    await expect.poll(() => page.evaluate(() => localStorage.getItem('confab.history') ?? ''), { timeout: 10_000 })
+      .toContain('kept for a reload');
+
+    // No network: a reload still shows the app and the last messages, and says
+    // it is not connected.
     await context.setOffline(true);
     await page.reload();
     await expect(page.locator('#composer-input')).toBeVisible();
+    const kept = messages(page).locator('[data-testid=message]', { hasText: 'kept for a reload' });
+    await expect(kept).toHaveClass(/own/);
     await expect(page.getByTestId('status')).not.toHaveText('Connected');
     await page.screenshot({ path: `${shots}/pwa-offline-phone-light.png` });
     // The network back: it connects by itself.
@@ -66,6 +74,7 @@ test('a message sent while the server is away survives a closed tab, and goes ou
     await expect(copies(bob.page)).toHaveCount(1);
     await expect(copies(page)).toHaveCount(1);
     await expect(copies(page)).not.toContainText('Sending…');
+    await expect(copies(page)).toHaveClass(/own/);
     // Once stored it is no longer kept: a reload sends nothing again. (What Ann
     // says next arrives after anything resent, on the same connection.)
     await page.reload();

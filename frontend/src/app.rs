@@ -29,7 +29,8 @@ pub struct Ctx {
 #[component]
 pub fn App() -> impl IntoView {
     let mut start = Chat::new(browser::saved_name());
-    // Messages sent in an earlier visit and never stored go out again.
+    // What an earlier visit showed, and what it sent that was never stored.
+    start.restore_history(browser::kept_history());
     start.restore_outbox(browser::kept_outbox());
     let chat = RwSignal::new(start);
     let unread = RwSignal::new(0u32);
@@ -55,6 +56,20 @@ pub fn App() -> impl IntoView {
     });
     let outbox = Memo::new(move |_| chat.with(|c| c.outbox()));
     Effect::new(move |_| outbox.with(|waiting| browser::keep_outbox(waiting)));
+    // The last messages are kept for a reload without a network: written two
+    // seconds after a change, at most, rather than on every frame.
+    let writing = StoredValue::new(false);
+    Effect::new(move |_| {
+        chat.track();
+        if !writing.get_value() {
+            writing.set_value(true);
+            let write = move || {
+                writing.set_value(false);
+                chat.with_untracked(|c| browser::keep_history(&c.kept_history()));
+            };
+            set_timeout(write, std::time::Duration::from_secs(2));
+        }
+    });
     Effect::new(move |_| {
         if let Some(name) = chat.with(|c| c.chosen_name.clone()) {
             browser::save_name(&name);

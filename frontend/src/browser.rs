@@ -110,6 +110,30 @@ pub fn keep_outbox(waiting: &[crate::model::Outgoing]) {
     };
 }
 
+/// The last messages of each room (see `model::kept`), for a reload without a
+/// network.
+const HISTORY_KEY: &str = "confab.history";
+
+pub fn kept_history() -> crate::model::Kept {
+    (storage().and_then(|s| s.get_item(HISTORY_KEY).ok().flatten()))
+        .and_then(|json| serde_json::from_str(&json).ok())
+        .unwrap_or_default()
+}
+
+pub fn keep_history(kept: &crate::model::Kept) {
+    if let (Some(storage), Ok(json)) = (storage(), serde_json::to_string(kept)) {
+        let _ = storage.set_item(HISTORY_KEY, &json);
+    }
+}
+
+/// Signing out leaves nothing of the chat behind in this browser.
+pub fn forget_kept() {
+    if let Some(storage) = storage() {
+        let _ = storage.remove_item(HISTORY_KEY);
+        let _ = storage.remove_item(OUTBOX_KEY);
+    }
+}
+
 fn storage() -> Option<web_sys::Storage> {
     leptos::prelude::window().local_storage().ok().flatten()
 }

@@ -314,7 +314,9 @@ impl Chat {
             return;
         };
         let confirmed = match (&m.txn_id, m.id) {
-            (Some(txn), Some(id)) if own => t.confirm(txn, id, m.timestamp),
+            (Some(txn), Some(id)) if own => {
+                t.confirm(txn, id, m.timestamp, (m.from_id, &m.from_name))
+            }
             _ => false,
         };
         if confirmed {

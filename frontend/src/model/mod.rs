@@ -5,6 +5,7 @@
 mod edits;
 mod emoji;
 mod events;
+mod kept;
 mod mentions;
 mod moderation;
 mod outbox;
@@ -19,6 +20,7 @@ mod typing;
 mod welcome;
 
 pub use emoji::{EmojiSet, MAX_EMOJI_SUGGESTIONS, shortcode, shortcode_at};
+pub use kept::Kept;
 pub use mentions::{Notice, Piece, complete_mention, mention_at, pieces};
 pub use moderation::{Moderation, MuteNotice, Removal};
 pub use outbox::Outgoing;

@@ -59,6 +59,29 @@ fn kept_messages_are_sent_once_each_after_the_next_welcome_in_their_rooms() {
         join.is_some_and(|j| j < resent[1].0),
         "the room is joined first"
     );
+    // Ours, though put back before we knew who we are; the echo says who.
+    let waiting = |chat: &Chat| {
+        chat.timeline()
+            .entries
+            .iter()
+            .find(|e| e.text == "in general")
+            .cloned()
+    };
+    assert!(waiting(&chat).is_some_and(|e| e.is_own_public()));
+    chat.apply(message(1, 5, "in general", Some("t1")));
+    let stored = waiting(&chat).unwrap();
+    assert_eq!(stored.delivery, Delivery::Sent);
+    assert!(
+        matches!(
+            stored.kind,
+            EntryKind::Public {
+                from_id: 1,
+                own: true,
+                ..
+            }
+        ),
+        "{stored:?}"
+    );
 }
 
 #[test]

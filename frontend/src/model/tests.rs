@@ -714,3 +714,6 @@ mod emoji;
 
 #[path = "outbox_tests.rs"]
 mod outbox;
+
+#[path = "kept_tests.rs"]
+mod kept;

@@ -2,8 +2,8 @@
 //! history pages and catch-up replies without duplicates, plus local lines.
 
 use super::{Delivery, Entry, EntryKind};
-use confab_shared::MessageId;
 use confab_shared::server::UserInfo;
+use confab_shared::{MessageId, UserId};
 use std::collections::HashSet;
 
 /// Most entries kept per room; the oldest are dropped (and can be loaded again).
@@ -152,7 +152,15 @@ impl Timeline {
     }
 
     /// Confirms our own pending message by its transaction id; false if none waits.
-    pub fn confirm(&mut self, txn_id: &str, id: MessageId, time: i64) -> bool {
+    /// The stored copy says who sent it: a message kept from an earlier visit
+    /// was put back before we knew (see `model::outbox`).
+    pub fn confirm(
+        &mut self,
+        txn_id: &str,
+        id: MessageId,
+        time: i64,
+        sender: (UserId, &str),
+    ) -> bool {
         if self.ids.contains(&id) {
             // Already shown (a duplicate echo): just make sure it is not pending.
             self.entries
@@ -164,7 +172,13 @@ impl Timeline {
         };
         // It was shown where it was typed; once stored it takes its place in the one
         // order everyone sees (messages that arrived meanwhile may come before it).
-        let entry = self.entries.remove(at);
+        let mut entry = self.entries.remove(at);
+        if let EntryKind::Public {
+            from_id, from_name, ..
+        } = &mut entry.kind
+        {
+            (*from_id, *from_name) = (sender.0, sender.1.to_owned());
+        }
         self.insert(
             id,
             Entry {

@@ -49,7 +49,10 @@ impl Chat {
     fn reown(&mut self, me: UserId) {
         for timeline in self.rooms.values_mut() {
             for entry in &mut timeline.entries {
+                // Ours while waiting to be stored, whoever we are now.
+                let waiting = !matches!(entry.delivery, Delivery::Sent);
                 if let EntryKind::Public { from_id, own, .. } = &mut entry.kind
+                    && !waiting
                     && *own != (*from_id == me)
                 {
                     *own = *from_id == me;

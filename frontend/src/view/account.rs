@@ -24,6 +24,7 @@ pub fn AccountMenu() -> impl IntoView {
     let sign_out = move |_| {
         leptos::task::spawn_local(async move {
             let _ = account::sign_out().await;
+            crate::browser::forget_kept();
             chat.update(|c| c.identity_changed());
             ctx.connection.restart();
         });
