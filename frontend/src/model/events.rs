@@ -313,13 +313,10 @@ impl Chat {
         let Some(t) = self.rooms.get_mut(&room) else {
             return;
         };
-        let confirmed = match (&m.txn_id, m.id) {
-            (Some(txn), Some(id)) if own => {
-                t.confirm(txn, id, m.timestamp, (m.from_id, &m.from_name))
-            }
-            _ => false,
-        };
-        if confirmed {
+        let sender = (m.from_id, m.from_name.as_str());
+        if let (Some(txn), Some(id), true) = (&m.txn_id, m.id, own)
+            && t.confirm(txn, id, m.timestamp, sender)
+        {
             return;
         }
         self.next_key += 1;
