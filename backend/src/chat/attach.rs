@@ -38,10 +38,8 @@ impl Hub {
             reply_to,
             attachments,
         };
-        let known = (txn_id.as_deref())
-            .zip(self.members.get(&user))
-            .is_some_and(|(t, m)| m.txns.get(&room, t).is_some());
-        if post.attachments.is_empty() || known {
+        // Text goes straight on; so does a resend, checked the first time.
+        if post.attachments.is_empty() || self.knows_txn(user, &room, txn_id.as_deref()) {
             return self.post_message(user, post, txn_id, room);
         }
         Some(Followup::Attach {

@@ -45,7 +45,7 @@ impl Hub {
             self.send_txn_error(user, ErrorCode::NotInRoom, text, txn_id);
             return None;
         }
-        let known = (txn_id.as_deref()).is_some_and(|t| member.txns.get(&room, t).is_some());
+        let known = self.knows_txn(user, &room, txn_id.as_deref());
         // A reply names a message of this room that exists (or existed: a
         // deleted one's tombstone is still there to point at).
         if reply_to.is_some_and(|to| to == 0 || to > self.rooms[&room].last_id()) {
@@ -128,6 +128,11 @@ impl Hub {
             }
         }
         None
+    }
+
+    /// Whether `user` already sent (room, `txn_id`): a resend.
+    pub(super) fn knows_txn(&self, user: UserId, room: &str, txn_id: Option<&str>) -> bool {
+        (txn_id.zip(self.members.get(&user))).is_some_and(|(t, m)| m.txns.get(room, t).is_some())
     }
 
     /// The group commit's outcome for one batch: broadcast what was stored, in the
